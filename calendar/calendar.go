@@ -1,0 +1,191 @@
+// Package calendar is the domain every other sideways package speaks: normalized
+// event occurrences, the people on them, busy intervals, and the small interfaces
+// adapters (ICS feeds, Google Calendar) implement.
+//
+// It imports only the standard library.
+package calendar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Status is an occurrence's status, lower case as in PRODUCT §7.
+type Status string
+
+// The statuses an occurrence can have. An empty status reads as confirmed.
+const (
+	StatusConfirmed Status = "confirmed"
+	StatusTentative Status = "tentative"
+	StatusCancelled Status = "cancelled"
+)
+
+// PartStat is an attendee's response, lower case ("needs-action", "accepted", …).
+type PartStat string
+
+// The responses an attendee can give.
+const (
+	PartStatNeedsAction PartStat = "needs-action"
+	PartStatAccepted    PartStat = "accepted"
+	PartStatDeclined    PartStat = "declined"
+	PartStatTentative   PartStat = "tentative"
+	PartStatDelegated   PartStat = "delegated"
+)
+
+// Kind says what an event is for, beyond being a meeting. Google marks out-of-office
+// and focus time explicitly; ICS feeds never do.
+type Kind string
+
+// The kinds of event sideways tells apart. Out-of-office and focus time always block
+// a slot, even when marked free.
+const (
+	KindDefault     Kind = ""
+	KindOutOfOffice Kind = "outOfOffice"
+	KindFocusTime   Kind = "focusTime"
+)
+
+// Tag values mark the events sideways wrote (Google extendedProperties.private
+// "sideways"; X-SIDEWAYS in ICS).
+const (
+	TagSuggestion = "suggestion"
+	TagInvite     = "invite"
+)
+
+// Attendee is one person (or room) invited to an occurrence.
+type Attendee struct {
+	Email    string
+	Name     string
+	PartStat PartStat
+	// Resource is true for rooms and equipment (CUTYPE=ROOM/RESOURCE, Google
+	// resource attendees). Resources are not people and never make a meeting a group.
+	Resource bool
+	Optional bool
+}
+
+// Event is one occurrence of a calendar entry: a single event, or one instance of a
+// recurring series with its override applied. Start and End are absolute instants;
+// for all-day events they are midnights of the dates in UTC (End exclusive), and
+// callers place them in a zone with Interval.
+type Event struct {
+	Calendar string
+	// ID is the provider's id for the occurrence where it has one (Google event id);
+	// empty for ICS.
+	ID  string
+	UID string
+	// RecurrenceID identifies an instance of a series (its original start); zero
+	// for a non-recurring event.
+	RecurrenceID time.Time
+	Start        time.Time
+	End          time.Time
+	AllDay       bool
+	Floating     bool
+	Status       Status
+	Summary      string
+	Transparent  bool
+	Organizer    string
+	Attendees    []Attendee
+	Kind         Kind
+	// Tag is TagSuggestion or TagInvite on events sideways wrote, else empty;
+	// TagPeer is then the peer's email.
+	Tag     string
+	TagPeer string
+}
+
+// Cancelled reports whether the occurrence is cancelled.
+func (e *Event) Cancelled() bool { return e.Status == StatusCancelled }
+
+// Span returns the occurrence as an interval of instants. All-day dates are read
+// as midnights in loc.
+func (e *Event) Span(loc *time.Location) Interval {
+	if !e.AllDay {
+		return Interval{e.Start, e.End}
+	}
+	return Interval{DateIn(e.Start, loc), DateIn(e.End, loc)}
+}
+
+// DateIn returns midnight, in loc, of the calendar date that d holds in UTC.
+func DateIn(d time.Time, loc *time.Location) time.Time {
+	d = d.UTC()
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+}
+
+// Attendee returns the attendee with the given email (case-insensitive), or nil.
+func (e *Event) Attendee(email string) *Attendee {
+	for i := range e.Attendees {
+		if strings.EqualFold(e.Attendees[i].Email, email) {
+			return &e.Attendees[i]
+		}
+	}
+	return nil
+}
+
+// Interval is a half-open span of time [Start, End).
+type Interval struct {
+	Start, End time.Time
+}
+
+// Overlaps reports whether the two half-open intervals share an instant.
+func (i Interval) Overlaps(j Interval) bool {
+	return i.Start.Before(j.End) && j.Start.Before(i.End)
+}
+
+// Duration returns End - Start.
+func (i Interval) Duration() time.Duration { return i.End.Sub(i.Start) }
+
+func (i Interval) String() string {
+	return fmt.Sprintf("[%s, %s)", i.Start.Format(time.RFC3339), i.End.Format(time.RFC3339))
+}
+
+// Source is a calendar sideways reads.
+//
+// Events returns every occurrence that overlaps [from, to), recurrences expanded
+// and overrides applied, cancelled occurrences included with StatusCancelled. The
+// result is sorted by Start, then UID. Implementations must be safe for use by one
+// goroutine at a time; errors are wrapped domain errors from this package where
+// one applies (ErrAuth, *RetryError, …).
+type Source interface {
+	Events(ctx context.Context, from, to time.Time) ([]Event, error)
+}
+
+// Errors adapters translate transport failures into, so the daemon never sees a
+// provider's own error types.
+var (
+	// ErrSyncExpired: the provider refused an incremental-sync cursor; resync fully.
+	ErrSyncExpired = errors.New("sync token expired")
+	// ErrExists: an insert hit an id that already exists; the write is done.
+	ErrExists = errors.New("event already exists")
+	// ErrGone: the event was already deleted; a delete is done.
+	ErrGone = errors.New("event is gone")
+	// ErrAuth: credentials are no longer valid; the user must sign in again.
+	ErrAuth = errors.New("authorization revoked or expired")
+	// ErrNotOurs: a patch or delete was aimed at an event sideways did not write.
+	ErrNotOurs = errors.New("event was not written by sideways")
+)
+
+// RetryError is a transient failure (rate limit, 5xx, network) that may succeed
+// later. After is the provider's Retry-After, zero when it gave none.
+type RetryError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryError) Error() string {
+	if e.After > 0 {
+		return fmt.Sprintf("%v (retry after %s)", e.Err, e.After)
+	}
+	return e.Err.Error()
+}
+
+func (e *RetryError) Unwrap() error { return e.Err }
+
+// RetryAfter reports whether err is transient, and how long the provider asked to wait.
+func RetryAfter(err error) (time.Duration, bool) {
+	var r *RetryError
+	if errors.As(err, &r) {
+		return r.After, true
+	}
+	return 0, false
+}
