@@ -1,0 +1,412 @@
+package rules
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/config"
+)
+
+// State is where a peer relationship stands (PRODUCT §4 step 2).
+type State string
+
+// The states, in the order they are tested: a peer is in the first that holds.
+const (
+	Skipped   State = "skipped"
+	Scheduled State = "scheduled"
+	Suggested State = "suggested"
+	Invited   State = "invited"
+	Snoozed   State = "snoozed"
+	NeverMet  State = "never_met"
+	Overdue   State = "overdue"
+	Due       State = "due"
+	OK        State = "ok"
+)
+
+// Actionable reports whether the planner looks for a slot for a peer in this state.
+func (s State) Actionable() bool { return s == NeverMet || s == Overdue || s == Due }
+
+// Dismissal records that the user deleted a suggestion for a peer at At.
+type Dismissal struct {
+	Peer string // email, lower case
+	At   time.Time
+}
+
+// Input is everything a cycle decides from. It is plain data: the shell gathers
+// it, the core decides.
+type Input struct {
+	Now time.Time
+	// Events are the occurrences of every calendar, covering at least
+	// [Now-lookback, Now+horizon]. Order does not matter.
+	Events []calendar.Event
+	// Writable names the calendar suggestions and invites are written to; empty
+	// when there is none (report mode).
+	Writable string
+	// Dismissals are the suggestions the user deleted (for snooze).
+	Dismissals []Dismissal
+	// PeerBusy is peers' busy time by email, when free/busy is available.
+	PeerBusy map[string][]calendar.Interval
+}
+
+// Assessment is what sideways knows and decided about one peer.
+type Assessment struct {
+	Peer  *config.Peer
+	Index int // position in the roster
+	Settings
+	State State
+	// Why explains the state in a few words ("last met 54 days ago, cadence monthly").
+	Why string
+
+	LastMet         time.Time // zero when never met in the look-back window
+	NextScheduled   time.Time // zero when nothing is scheduled
+	DaysSinceLast   int       // whole days in the user's zone; -1 when never met
+	MetCount        int
+	CancelledStreak int
+	// DueAt is the day the next 1:1 falls due (midnight, user's zone); Now when never met.
+	DueAt time.Time
+	// Open are the future suggestions and pending invites sideways wrote for this peer.
+	Open []*calendar.Event
+	// Expired are suggestions sideways wrote whose time has passed.
+	Expired []*calendar.Event
+	// SnoozedUntil is when a snooze ends; zero when not snoozed.
+	SnoozedUntil time.Time
+}
+
+// Overdueness is time since the last 1:1 divided by the cadence; a never-met
+// peer counts as exactly due (1).
+func (a *Assessment) Overdueness() float64 {
+	if a.LastMet.IsZero() {
+		return 1
+	}
+	return float64(a.DaysSinceLast) / float64(max(a.Cadence.Days(), 1))
+}
+
+// occurrence is one peer 1:1 (held, cancelled or declined) in a peer's history.
+type occurrence struct {
+	start  time.Time
+	failed bool // cancelled, or declined by either side
+}
+
+// history is what the calendars say about one peer, before any rule runs.
+type history struct {
+	occ   []occurrence
+	open  []*calendar.Event // tagged suggestions without guests, pending invites
+	stale []*calendar.Event // suggestions whose time has passed
+}
+
+// matcher finds which roster peers an event is a 1:1 with.
+type matcher struct {
+	me      map[string]bool
+	byEmail map[string]int
+	// aliases by their first word, lower case: title matching for feeds without
+	// attendee data.
+	aliases map[string][]alias
+	max     int
+}
+
+type alias struct {
+	peer  int
+	words []string
+}
+
+func newMatcher(cfg *config.Config) *matcher {
+	m := &matcher{
+		me:      map[string]bool{},
+		byEmail: map[string]int{},
+		aliases: map[string][]alias{},
+		max:     cfg.OneOnOne.MaxAttendees,
+	}
+	if m.max < 2 {
+		m.max = 2
+	}
+	for _, e := range cfg.Me.Emails {
+		m.me[strings.ToLower(e)] = true
+	}
+	for i := range cfg.Peers {
+		p := &cfg.Peers[i]
+		m.byEmail[strings.ToLower(p.Email)] = i
+		names := p.Aliases
+		if len(names) == 0 {
+			names = []string{p.Name}
+		}
+		for _, n := range names {
+			w := words(n)
+			if len(w) == 0 {
+				continue
+			}
+			m.aliases[w[0]] = append(m.aliases[w[0]], alias{peer: i, words: w})
+		}
+	}
+	return m
+}
+
+// words splits s into lower-case words of letters and digits.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	})
+}
+
+// people returns the non-resource participants of e (attendees plus organizer),
+// lower-cased and de-duplicated.
+func people(e *calendar.Event) []string {
+	var out []string
+	add := func(email string) {
+		email = strings.ToLower(strings.TrimSpace(email))
+		if email != "" && !slices.Contains(out, email) {
+			out = append(out, email)
+		}
+	}
+	for _, a := range e.Attendees {
+		if !a.Resource {
+			add(a.Email)
+		}
+	}
+	if len(out) > 0 {
+		add(e.Organizer)
+	}
+	return out
+}
+
+// partstat returns email's response on e; an organizer who is not listed as an
+// attendee has accepted their own meeting.
+func partstat(e *calendar.Event, email string) calendar.PartStat {
+	if a := e.Attendee(email); a != nil {
+		return a.PartStat
+	}
+	return calendar.PartStatAccepted
+}
+
+// histories reads every event once and files it under the peers it concerns.
+func (m *matcher) histories(in *Input, nPeers int) []history {
+	hs := make([]history, nPeers)
+	for i := range in.Events {
+		e := &in.Events[i]
+		ppl := people(e)
+		if e.Tag != "" {
+			if p, ok := m.byEmail[strings.ToLower(e.TagPeer)]; ok && m.ours(e, ppl, p, in.Now, &hs[p]) {
+				continue
+			}
+		}
+		if len(ppl) == 0 {
+			m.byTitle(e, hs)
+			continue
+		}
+		if len(ppl) > m.max {
+			continue // a group meeting is not a 1:1
+		}
+		var mine string
+		for _, p := range ppl {
+			if m.me[p] {
+				mine = p
+				break
+			}
+		}
+		if mine == "" {
+			continue
+		}
+		for _, email := range ppl {
+			p, ok := m.byEmail[email]
+			if !ok {
+				continue
+			}
+			failed := e.Cancelled() ||
+				partstat(e, mine) == calendar.PartStatDeclined ||
+				partstat(e, email) == calendar.PartStatDeclined
+			hs[p].occ = append(hs[p].occ, occurrence{start: e.Start, failed: failed})
+		}
+	}
+	return hs
+}
+
+// ours files an event sideways wrote. It reports false when the event has become
+// an ordinary 1:1 (the user added the peer as a guest, or the peer answered the
+// invite), which is then read like any other event.
+func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h *history) bool {
+	switch e.Tag {
+	case calendar.TagSuggestion:
+		for _, email := range ppl {
+			if !m.me[email] {
+				return false // guests were added: it is a real meeting now
+			}
+		}
+		if e.Cancelled() {
+			return true
+		}
+		if e.Start.After(now) {
+			h.open = append(h.open, e)
+		} else {
+			h.stale = append(h.stale, e)
+		}
+		return true
+	case calendar.TagInvite:
+		email := ""
+		for _, x := range ppl {
+			if !m.me[x] {
+				email = x
+			}
+		}
+		if e.Cancelled() || !e.Start.After(now) || email == "" {
+			return false
+		}
+		if partstat(e, email) == calendar.PartStatNeedsAction {
+			h.open = append(h.open, e)
+			return true
+		}
+	}
+	return false
+}
+
+// byTitle matches an event without attendee data by the peer names in its title.
+func (m *matcher) byTitle(e *calendar.Event, hs []history) {
+	w := words(e.Summary)
+	var seen []int
+	for i, first := range w {
+		for _, a := range m.aliases[first] {
+			if i+len(a.words) > len(w) || !slices.Equal(w[i:i+len(a.words)], a.words) || slices.Contains(seen, a.peer) {
+				continue
+			}
+			seen = append(seen, a.peer)
+			hs[a.peer].occ = append(hs[a.peer].occ, occurrence{start: e.Start, failed: e.Cancelled()})
+		}
+	}
+}
+
+// Assess decides, for every peer in roster order, its history, settings and state.
+// It is pure: the same input gives the same assessments.
+func (e *Engine) Assess(in *Input) ([]Assessment, error) {
+	as, _, err := e.assess(in)
+	return as, err
+}
+
+func (e *Engine) assess(in *Input) ([]Assessment, []history, error) {
+	cfg := e.cfg
+	loc := cfg.Me.Location
+	now := in.Now.In(loc)
+	from := now.Add(-cfg.Lookback)
+	hs := newMatcher(cfg).histories(in, len(cfg.Peers))
+	out := make([]Assessment, len(cfg.Peers))
+	for i := range cfg.Peers {
+		p := &cfg.Peers[i]
+		h := &hs[i]
+		a := Assessment{Peer: p, Index: i, DaysSinceLast: -1}
+		slices.SortFunc(h.occ, func(x, y occurrence) int { return x.start.Compare(y.start) })
+		streakOpen := true
+		for j := len(h.occ) - 1; j >= 0; j-- {
+			o := h.occ[j]
+			if o.start.After(now) {
+				if !o.failed {
+					a.NextScheduled = o.start.In(loc)
+				}
+				continue
+			}
+			if o.start.Before(from) {
+				break
+			}
+			if o.failed {
+				if streakOpen {
+					a.CancelledStreak++
+				}
+				continue
+			}
+			streakOpen = false
+			if a.LastMet.IsZero() {
+				a.LastMet = o.start.In(loc)
+			}
+			a.MetCount++
+		}
+		if !a.LastMet.IsZero() {
+			a.DaysSinceLast = daysBetween(a.LastMet, now)
+		}
+		hv := HistoryVars{
+			LastMet: a.LastMet, DaysSinceLast: int64(a.DaysSinceLast), MetCount: int64(a.MetCount),
+			NextScheduled: a.NextScheduled, CancelledStreak: int64(a.CancelledStreak), NeverMet: a.LastMet.IsZero(),
+		}
+		s, err := e.settings(now, p, i, hv)
+		if err != nil {
+			return nil, nil, err
+		}
+		a.Settings = s
+		a.Open = sortedEvents(h.open)
+		a.Expired = sortedEvents(h.stale)
+		for _, d := range in.Dismissals {
+			if strings.EqualFold(d.Peer, p.Email) {
+				if until := d.At.Add(cfg.Snooze); until.After(now) && until.After(a.SnoozedUntil) {
+					a.SnoozedUntil = until.In(loc)
+				}
+			}
+		}
+		a.State, a.Why = state(now, &a)
+		out[i] = a
+	}
+	return out, hs, nil
+}
+
+func sortedEvents(es []*calendar.Event) []*calendar.Event {
+	slices.SortFunc(es, func(x, y *calendar.Event) int {
+		return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.ID, y.ID), cmp.Compare(x.UID, y.UID))
+	})
+	return es
+}
+
+// state picks the first state that holds (PRODUCT §4 step 2).
+func state(now time.Time, a *Assessment) (State, string) {
+	p := a.Peer
+	today := civil(now)
+	cad := a.Cadence.Days()
+	lead := cad / 4
+	if !a.LastMet.IsZero() {
+		a.DueAt = civil(a.LastMet).AddDate(0, 0, cad)
+	} else {
+		a.DueAt = now
+	}
+	switch {
+	case a.Skip:
+		return Skipped, fmt.Sprintf("rule %q says skip", a.Rules["skip"])
+	case !p.Until.IsZero() && today.After(p.Until.In(now.Location())):
+		return Skipped, fmt.Sprintf("past until %s", p.Until)
+	case !p.Since.IsZero() && today.Before(p.Since.In(now.Location())):
+		return Skipped, fmt.Sprintf("before since %s", p.Since)
+	case !a.NextScheduled.IsZero():
+		return Scheduled, "1:1 on " + a.NextScheduled.Format("Mon Jan 2 15:04")
+	}
+	for _, o := range a.Open {
+		if o.Tag == calendar.TagSuggestion {
+			return Suggested, "suggestion open for " + o.Start.In(now.Location()).Format("Mon Jan 2 15:04")
+		}
+	}
+	if len(a.Open) > 0 {
+		return Invited, "invite pending for " + a.Open[0].Start.In(now.Location()).Format("Mon Jan 2 15:04")
+	}
+	switch {
+	case !a.SnoozedUntil.IsZero():
+		return Snoozed, "suggestion dismissed; snoozed until " + a.SnoozedUntil.Format("Mon Jan 2")
+	case a.LastMet.IsZero():
+		return NeverMet, "no 1:1 in the look-back window"
+	case a.DaysSinceLast >= cad:
+		return Overdue, fmt.Sprintf("last met %d days ago, cadence %s", a.DaysSinceLast, a.Cadence.Name)
+	case a.DaysSinceLast >= cad-lead:
+		return Due, fmt.Sprintf("last met %d days ago, cadence %s; due %s", a.DaysSinceLast, a.Cadence.Name, a.DueAt.Format("Mon Jan 2"))
+	}
+	return OK, fmt.Sprintf("last met %d days ago, cadence %s", a.DaysSinceLast, a.Cadence.Name)
+}
+
+// civil returns midnight of t's date in t's zone.
+func civil(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// daysBetween counts calendar days from a's date to b's date, in b's zone.
+func daysBetween(a, b time.Time) int {
+	ya, ma, da := a.In(b.Location()).Date()
+	yb, mb, db := b.Date()
+	ua := time.Date(ya, ma, da, 0, 0, 0, 0, time.UTC)
+	ub := time.Date(yb, mb, db, 0, 0, 0, 0, time.UTC)
+	return int(ub.Sub(ua) / (24 * time.Hour))
+}

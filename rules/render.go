@@ -1,0 +1,216 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/config"
+)
+
+// questionBank holds open-ended prep questions; each starts with what, when,
+// where, how, why or who, so the answer cannot be yes or no.
+var questionBank = []string{
+	"What is the biggest thing your team is trying to land in the next six months?",
+	"What is keeping you up at night right now?",
+	"Where do our teams step on each other's toes, or leave gaps between us?",
+	"How does your team decide what to say no to?",
+	"Who else should I be talking to that I'm not?",
+	"What does your team need from mine that it isn't getting?",
+	"What is your team proud of that people outside it don't see?",
+	"How could I make your next quarter easier?",
+	"When is the right moment to bring you into a decision that touches your area?",
+	"Why did the last project our teams shared go the way it did, from where you sat?",
+	"Where are you spending time that you wish you weren't?",
+	"What would you change about how our two teams work together?",
+}
+
+// MinQuestions is how many prep questions every suggestion carries.
+const MinQuestions = 5
+
+// Questions returns the prep questions for a meeting with the peer: their own
+// first, then the bank, rotated by how often you have met so repeat meetings
+// bring fresh questions.
+func Questions(a *Assessment) []string {
+	qs := append([]string(nil), a.Peer.Questions...)
+	n := max(MinQuestions, len(qs)+2)
+	for i := 0; len(qs) < n && i < len(questionBank); i++ {
+		q := questionBank[(a.MetCount*3+i)%len(questionBank)]
+		dup := false
+		for _, x := range qs {
+			dup = dup || x == q
+		}
+		if !dup {
+			qs = append(qs, q)
+		}
+	}
+	return qs
+}
+
+// Title renders the meeting title template (meeting.title) for the peer.
+func Title(cfg *config.Config, p *config.Peer) string {
+	t, err := template.New("title").Parse(cfg.Meeting.Title)
+	if err != nil {
+		return "Peer 1:1 · " + cfg.Me.FirstName() + " / " + p.FirstName()
+	}
+	var b strings.Builder
+	data := map[string]any{
+		"Me":   map[string]string{"Name": cfg.Me.Name, "FirstName": cfg.Me.FirstName(), "Department": cfg.Me.Department},
+		"Peer": map[string]string{"Name": p.Name, "FirstName": p.FirstName(), "Department": p.Department, "Email": p.Email},
+	}
+	if err := t.Execute(&b, data); err != nil {
+		return "Peer 1:1 · " + cfg.Me.FirstName() + " / " + p.FirstName()
+	}
+	return b.String()
+}
+
+// SuggestionTitle is the title of a suggestion on the user's own calendar.
+func SuggestionTitle(p *config.Peer) string {
+	if p.Department == "" {
+		return "Suggested: peer 1:1 with " + p.Name
+	}
+	return fmt.Sprintf("Suggested: peer 1:1 with %s (%s)", p.Name, p.Department)
+}
+
+// SuggestionText is the description of a suggestion: for the user only, so it
+// includes the why and the private notes.
+func SuggestionText(cfg *config.Config, a *Action) string {
+	as := a.Assessment
+	p := as.Peer
+	loc := cfg.Me.Location
+	var b strings.Builder
+	fmt.Fprintf(&b, "Why now: %s.\n", whyNow(as))
+	fmt.Fprintf(&b, "When: %s.\n\n", slotText(a.Slot, loc, p))
+	agenda(&b, cfg, as)
+	b.WriteString("\nQuestions to bring:\n")
+	for _, q := range Questions(as) {
+		fmt.Fprintf(&b, "  - %s\n", q)
+	}
+	if notes := strings.TrimSpace(p.Notes); notes != "" {
+		fmt.Fprintf(&b, "\nYour notes (private, never sent to %s):\n  %s\n", p.FirstName(), notes)
+	}
+	b.WriteString("\nInvitation draft:\n")
+	for _, line := range strings.Split(Invitation(cfg, a), "\n") {
+		if line == "" {
+			b.WriteString("\n")
+			continue
+		}
+		fmt.Fprintf(&b, "  %s\n", line)
+	}
+	if len(a.Alternatives) > 0 {
+		b.WriteString("\nIf this time does not suit:\n")
+		for _, alt := range a.Alternatives {
+			fmt.Fprintf(&b, "  - %s\n", slotText(alt, loc, p))
+		}
+	}
+	fmt.Fprintf(&b, "\nTo accept: add %s <%s> as a guest; sideways leaves the event alone from then on.\n", p.Name, p.Email)
+	fmt.Fprintf(&b, "To dismiss: delete this event; sideways will not suggest %s again for %s.\n", p.FirstName(), days(cfg.Snooze))
+	return b.String()
+}
+
+// InviteText is the description of an invite sent to the peer: agenda and
+// questions only, never the private notes or the analysis behind it.
+func InviteText(cfg *config.Config, a *Action) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "A peer 1:1 between %s and %s: %s in three parts.\n\n", cfg.Me.FirstName(), a.Assessment.Peer.FirstName(), minutes(a.Assessment.Duration))
+	agenda(&b, cfg, a.Assessment)
+	b.WriteString("\nA few questions to get us going:\n")
+	for _, q := range Questions(a.Assessment) {
+		fmt.Fprintf(&b, "  - %s\n", q)
+	}
+	return b.String()
+}
+
+// Invitation is a short message the user can send the peer: it names the
+// meeting, says why, and offers a few questions. Nothing private is in it.
+func Invitation(cfg *config.Config, a *Action) string {
+	as := a.Assessment
+	p := as.Peer
+	var why string
+	switch {
+	case as.LastMet.IsZero():
+		why = "We haven't really had a chance to talk one-on-one, and I'd like to change that before we need something from each other."
+	default:
+		why = fmt.Sprintf("It's been %s since we last caught up properly, and I'd like to keep that going.", days(time.Duration(as.DaysSinceLast)*24*time.Hour))
+	}
+	qs := Questions(as)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hi %s,\n\n", p.FirstName())
+	fmt.Fprintf(&b, "%s Would you be up for a %s peer 1:1 (\"%s\") on %s?\n", why, minutes(as.Duration), Title(cfg, p), slotText(a.Slot, cfg.Me.Location, p))
+	b.WriteString("I'd suggest we split it three ways: what's keeping you up at night, what I'm working on, and where we might help each other.\n\n")
+	b.WriteString("A couple of things I'd love to hear about:\n")
+	for _, q := range qs[:min(3, len(qs))] {
+		fmt.Fprintf(&b, "  - %s\n", q)
+	}
+	fmt.Fprintf(&b, "\nThanks,\n%s", cfg.Me.FirstName())
+	return b.String()
+}
+
+func agenda(b *strings.Builder, cfg *config.Config, a *Assessment) {
+	parts := make([]string, len(cfg.Meeting.Agenda))
+	for i, it := range cfg.Meeting.Agenda {
+		parts[i] = fmt.Sprint(it.Minutes)
+	}
+	fmt.Fprintf(b, "Agenda (%s, %s):\n", minutes(a.Duration), strings.Join(parts, "/"))
+	for _, it := range cfg.Meeting.Agenda {
+		fmt.Fprintf(b, "  %2d min  %s\n", it.Minutes, it.Topic)
+	}
+}
+
+func whyNow(a *Assessment) string {
+	rule := a.Rules["cadence"]
+	src := "the built-in default"
+	if rule != Default {
+		src = fmt.Sprintf("rule %q", rule)
+	}
+	if a.LastMet.IsZero() {
+		return fmt.Sprintf("no 1:1 with %s in the look-back window; cadence %s from %s", a.Peer.FirstName(), a.Cadence.Name, src)
+	}
+	s := fmt.Sprintf("last met %s (%s); cadence %s from %s", ago(a.DaysSinceLast), a.LastMet.Format("Mon Jan 2"), a.Cadence.Name, src)
+	if a.CancelledStreak > 0 {
+		s += fmt.Sprintf("; the last %d were cancelled or declined", a.CancelledStreak)
+	}
+	return s
+}
+
+// slotText renders a slot in my zone, and in the peer's when it differs.
+func slotText(s calendar.Interval, loc *time.Location, p *config.Peer) string {
+	st, en := s.Start.In(loc), s.End.In(loc)
+	out := fmt.Sprintf("%s–%s %s", st.Format("Mon Jan 2, 15:04"), en.Format("15:04"), st.Format("MST"))
+	if p.Location != nil && p.Location.String() != loc.String() {
+		ps := s.Start.In(p.Location)
+		pe := s.End.In(p.Location)
+		_, off1 := st.Zone()
+		_, off2 := ps.Zone()
+		if off1 != off2 {
+			day := ""
+			if ps.Day() != st.Day() {
+				day = ps.Format("Mon ")
+			}
+			out += fmt.Sprintf(" (%s%s–%s %s for %s)", day, ps.Format("15:04"), pe.Format("15:04"), ps.Format("MST"), p.FirstName())
+		}
+	}
+	return out
+}
+
+func ago(days int) string {
+	switch days {
+	case 0:
+		return "today"
+	case 1:
+		return "1 day ago"
+	}
+	return fmt.Sprintf("%d days ago", days)
+}
+
+func minutes(d time.Duration) string { return fmt.Sprintf("%d minutes", int(d.Minutes())) }
+
+func days(d time.Duration) string {
+	n := int(d.Hours() / 24)
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
