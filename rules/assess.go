@@ -130,13 +130,10 @@ func newMatcher(cfg *config.Config) *matcher {
 	for i := range cfg.Peers {
 		p := &cfg.Peers[i]
 		m.byEmail[strings.ToLower(p.Email)] = i
-		names := p.Aliases
-		if len(names) == 0 {
-			names = []string{p.Name}
-		}
-		for _, n := range names {
+		// The full name always matches; aliases add to it.
+		for _, n := range append([]string{p.Name}, p.Aliases...) {
 			w := words(n)
-			if len(w) == 0 {
+			if len(w) == 0 || slices.ContainsFunc(m.aliases[w[0]], func(a alias) bool { return a.peer == i && slices.Equal(a.words, w) }) {
 				continue
 			}
 			m.aliases[w[0]] = append(m.aliases[w[0]], alias{peer: i, words: w})

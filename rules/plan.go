@@ -222,7 +222,10 @@ func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, h
 		}
 	}
 	pl.busy = merge(pl.busy)
-	for _, h := range hs {
+	for i, h := range hs {
+		if as[i].State == Skipped {
+			continue // not a peer 1:1 (same department, or out of the peer's dates)
+		}
 		for _, o := range h.occ {
 			if !o.failed && !o.start.Before(lo) && o.start.Before(hi) {
 				pl.count(o.start, 1)

@@ -399,6 +399,7 @@ func TestCapsBindInTurn(t *testing.T) {
 		oneOnOne("p1@acme.test", "2026-09-01 10:00"),
 		oneOnOne("p2@acme.test", "2026-09-01 10:00"),
 		oneOnOne("p3@acme.test", "2026-09-01 10:00"),
+		oneOnOne("x1@acme.test", "2026-11-02 10:00"),
 		oneOnOne("x1@acme.test", "2026-12-01 14:00"), // scheduled this Tuesday: counts toward the caps
 	}
 	meetings := func(day string, hours float64) calendar.Event {

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	_ "time/tzdata" // peers' zones must resolve on hosts without a zone database
+
+	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/calendar/ics"
+	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/daemon"
+	"github.com/sidewayscal/sideways/rules"
+)
+
+// Exit codes, decided here and nowhere else.
+const (
+	exitOK    = 0
+	exitError = 1 // any failure, bad config included
+	exitUsage = 2 // bad flags or arguments
+)
+
+// Main runs the command line and returns the exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := newRoot(g)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	return report(stderr, err)
+}
+
+// usageError is a problem with flags or arguments.
+type usageError struct{ error }
+
+// hintError carries a next step for the user.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+
+// silentError has already been reported to the user.
+type silentError struct{}
+
+func (silentError) Error() string { return "reported" }
+
+func withHint(err error, hint string) error { return &hintError{err, hint} }
+
+// report prints err the way users read it and returns the exit code.
+func report(stderr io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var (
+		cerrs config.Errors
+		hint  *hintError
+		usage usageError
+	)
+	switch {
+	case errors.As(err, &silentError{}):
+		return exitError
+	case errors.As(err, &cerrs):
+		for _, e := range cerrs {
+			fmt.Fprintln(stderr, e.Error())
+		}
+		fmt.Fprintf(stderr, "sideways: error: the config has %s\n", plural(len(cerrs), "problem"))
+		return exitError
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "sideways: error: %v\n", err)
+		fmt.Fprintln(stderr, "sideways: hint: see \"sideways --help\"")
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "sideways: error: %v\n", err)
+	if errors.As(err, &hint) {
+		fmt.Fprintf(stderr, "sideways: hint: %s\n", hint.hint)
+	}
+	return exitError
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// globals are the flags and environment every command shares.
+type globals struct {
+	stdout, stderr io.Writer
+	configPath     string
+	stateDir       string
+	verbose        bool
+}
+
+func newRoot(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sideways",
+		Short: "Keep your peer relationships alive",
+		Long: `sideways watches your calendars, notices which peers (sideways in the org chart,
+not up or down) you have not met for a while, and puts a 30-minute 10/10/10 peer
+1:1 on your calendar at a good time, without letting 1:1s crowd out your week.
+
+Environment:
+  SIDEWAYS_CONFIG     config file (default <user config dir>/sideways/sideways.yaml)
+  SIDEWAYS_STATE_DIR  state folder (default: the OS's per-user state folder)
+  SIDEWAYS_NOW        fix the clock (RFC 3339), e.g. 2026-11-23T09:00:00-05:00
+
+Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usage.`,
+		Example: `  sideways demo                 # the whole pipeline on a built-in sample
+  sideways init && sideways check
+  sideways status
+  SIDEWAYS_NOW=2026-11-30T09:00:00-05:00 sideways plan --explain`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.configPath, "config", "", "config file (default $SIDEWAYS_CONFIG, else <user config dir>/sideways/sideways.yaml)")
+	pf.StringVar(&g.stateDir, "state", "", "state folder (default $SIDEWAYS_STATE_DIR, else the OS's per-user state folder)")
+	pf.BoolVarP(&g.verbose, "verbose", "v", false, "log more")
+	root.AddCommand(
+		newDemoCommand(g),
+		newInitCommand(g),
+		newCheckCommand(g),
+		newStatusCommand(g),
+		newPlanCommand(g),
+		newEventsCommand(g),
+	)
+	return root
+}
+
+// args wraps a cobra argument validator so its errors count as usage errors.
+func args(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		if err := v(cmd, a); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+// config returns the config path from the flag, the environment or the default.
+func (g *globals) config() (string, error) {
+	if g.configPath != "" {
+		return g.configPath, nil
+	}
+	if p := os.Getenv("SIDEWAYS_CONFIG"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", withHint(fmt.Errorf("no config folder: %w", err), "pass --config PATH")
+	}
+	return filepath.Join(dir, "sideways", "sideways.yaml"), nil
+}
+
+// state returns the state folder from the flag, the environment or the OS's
+// per-user state folder.
+func (g *globals) state() (string, error) {
+	if g.stateDir != "" {
+		return g.stateDir, nil
+	}
+	if p := os.Getenv("SIDEWAYS_STATE_DIR"); p != "" {
+		return p, nil
+	}
+	return defaultStateDir()
+}
+
+func defaultStateDir() (string, error) {
+	switch runtime.GOOS {
+	case "darwin": // ~/Library/Application Support
+		dir, err := os.UserConfigDir()
+		return filepath.Join(dir, "sideways"), err
+	case "windows": // %LocalAppData%
+		dir, err := os.UserCacheDir()
+		return filepath.Join(dir, "sideways"), err
+	}
+	if x := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "sideways"), nil
+	}
+	home, err := os.UserHomeDir()
+	return filepath.Join(home, ".local", "state", "sideways"), err
+}
+
+// clock returns the time every command uses: SIDEWAYS_NOW when set.
+func clock() (func() time.Time, error) {
+	v := os.Getenv("SIDEWAYS_NOW")
+	if v == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("SIDEWAYS_NOW=%q is not an RFC 3339 time", v), "use a time like 2026-11-23T09:00:00-05:00")
+	}
+	return func() time.Time { return t }, nil
+}
+
+func (g *globals) logger() *slog.Logger {
+	level := slog.LevelWarn
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+}
+
+// load reads, validates and compiles the config.
+func (g *globals) load() (*rules.Engine, error) {
+	path, err := g.config()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, withHint(fmt.Errorf("no config at %s", path), `run "sideways init" to write a starter config, or pass --config`)
+		}
+		return nil, err
+	}
+	return rules.Compile(cfg)
+}
+
+// daemonFor wires a daemon over the configured calendars.
+func (g *globals) daemonFor(eng *rules.Engine) (*daemon.Daemon, error) {
+	now, err := clock()
+	if err != nil {
+		return nil, err
+	}
+	cfg := eng.Config()
+	log := g.logger()
+	var cals []daemon.Calendar
+	for _, c := range cfg.Calendars {
+		cals = append(cals, daemon.Calendar{Name: c.Name, Source: g.source(cfg, c, log)})
+	}
+	d := daemon.New(eng, cals)
+	d.Now = now
+	d.Logger = log
+	return d, nil
+}
+
+func (g *globals) source(cfg *config.Config, c config.Calendar, log *slog.Logger) calendar.Source {
+	if c.ICS != "" {
+		return &ics.Source{Name: c.Name, Location: c.ICS, Floating: cfg.Me.Location, Logger: log.With("calendar", c.Name)}
+	}
+	return unavailable{fmt.Errorf("reading Google calendars is not built yet")}
+}
+
+// unavailable is a calendar this build cannot read.
+type unavailable struct{ err error }
+
+func (u unavailable) Events(context.Context, time.Time, time.Time) ([]calendar.Event, error) {
+	return nil, u.err
+}

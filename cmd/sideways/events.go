@@ -1,0 +1,209 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/calendar/ics"
+	"github.com/sidewayscal/sideways/config"
+)
+
+type attendeeJSON struct {
+	Email    string `json:"email"`
+	Name     string `json:"name,omitempty"`
+	PartStat string `json:"partstat"`
+	Resource bool   `json:"resource,omitempty"`
+}
+
+type eventJSON struct {
+	Calendar     string         `json:"calendar"`
+	UID          string         `json:"uid"`
+	RecurrenceID *string        `json:"recurrence_id"`
+	Start        string         `json:"start"`
+	End          string         `json:"end"`
+	AllDay       bool           `json:"all_day"`
+	Floating     bool           `json:"floating"`
+	Status       string         `json:"status"`
+	Summary      string         `json:"summary"`
+	Transparent  bool           `json:"transparent"`
+	Organizer    string         `json:"organizer"`
+	Attendees    []attendeeJSON `json:"attendees"`
+}
+
+func toEventJSON(e *calendar.Event, loc *time.Location) eventJSON {
+	out := eventJSON{
+		Calendar: e.Calendar, UID: e.UID, AllDay: e.AllDay, Floating: e.Floating,
+		Status: string(cmpOr(e.Status, calendar.StatusConfirmed)), Summary: e.Summary,
+		Transparent: e.Transparent, Organizer: e.Organizer, Attendees: []attendeeJSON{},
+	}
+	if e.AllDay {
+		out.Start, out.End = e.Start.UTC().Format(time.DateOnly), e.End.UTC().Format(time.DateOnly)
+	} else {
+		out.Start, out.End = rfc(e.Start.In(loc)), rfc(e.End.In(loc))
+	}
+	if !e.RecurrenceID.IsZero() {
+		r := rfc(e.RecurrenceID.UTC())
+		if e.AllDay {
+			r = e.RecurrenceID.UTC().Format(time.DateOnly)
+		}
+		out.RecurrenceID = &r
+	}
+	for _, a := range e.Attendees {
+		out.Attendees = append(out.Attendees, attendeeJSON{Email: a.Email, Name: a.Name, PartStat: string(a.PartStat), Resource: a.Resource})
+	}
+	return out
+}
+
+func cmpOr[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+func newEventsCommand(g *globals) *cobra.Command {
+	var (
+		calName, icsFile, from, to, tz string
+		asJSON                         bool
+	)
+	cmd := &cobra.Command{
+		Use:   "events --from DATE --to DATE [--calendar NAME | --ics FILE]",
+		Short: "List what sideways sees: every occurrence in a window, normalized",
+		Long: `Events lists every occurrence that overlaps [--from, --to): recurrences expanded,
+overrides applied, cancelled occurrences marked cancelled, with attendees and
+their responses. DATE is YYYY-MM-DD (midnight in --tz) or an RFC 3339 time.
+
+Without --calendar or --ics it lists every configured calendar. --ics reads a
+file or URL directly and needs no config. Floating times are read in --tz
+(default: me.timezone, else the system zone).`,
+		Example: "  sideways events --from 2026-11-23 --to 2026-11-30\n  sideways events --ics export.ics --from 2026-01-01 --to 2027-01-01 --json",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if from == "" || to == "" {
+				return usageError{errors.New("--from and --to are required")}
+			}
+			if calName != "" && icsFile != "" {
+				return usageError{errors.New("--calendar and --ics cannot be used together")}
+			}
+			var cfg *config.Config
+			if icsFile == "" || tz == "" {
+				eng, err := g.load()
+				switch {
+				case err == nil:
+					cfg = eng.Config()
+				case icsFile == "":
+					return err
+				}
+			}
+			loc := time.Local
+			if cfg != nil {
+				loc = cfg.Me.Location
+			}
+			if tz != "" {
+				l, err := time.LoadLocation(tz)
+				if err != nil {
+					return usageError{fmt.Errorf("--tz: unknown time zone %q", tz)}
+				}
+				loc = l
+			}
+			f, err := parseWhen(from, loc)
+			if err != nil {
+				return usageError{fmt.Errorf("--from: %w", err)}
+			}
+			t, err := parseWhen(to, loc)
+			if err != nil {
+				return usageError{fmt.Errorf("--to: %w", err)}
+			}
+			type src struct {
+				name string
+				s    calendar.Source
+			}
+			var srcs []src
+			log := g.logger()
+			if icsFile != "" {
+				name := strings.TrimSuffix(filepath.Base(icsFile), filepath.Ext(icsFile))
+				if !strings.Contains(icsFile, "://") {
+					if _, err := os.Stat(icsFile); err != nil {
+						return err
+					}
+				}
+				srcs = append(srcs, src{name, &ics.Source{Name: name, Location: icsFile, Floating: loc, Logger: log}})
+			} else {
+				for _, c := range cfg.Calendars {
+					if calName != "" && c.Name != calName {
+						continue
+					}
+					srcs = append(srcs, src{c.Name, g.source(cfg, c, log)})
+				}
+				if len(srcs) == 0 {
+					return fmt.Errorf("no calendar named %q in the config", calName)
+				}
+			}
+			var all []calendar.Event
+			for _, s := range srcs {
+				evs, err := s.s.Events(cmd.Context(), f, t)
+				if err != nil {
+					return fmt.Errorf("calendar %s: %w", s.name, err)
+				}
+				for i := range evs {
+					evs[i].Calendar = s.name
+				}
+				all = append(all, evs...)
+			}
+			slices.SortStableFunc(all, func(a, b calendar.Event) int {
+				if c := a.Start.Compare(b.Start); c != 0 {
+					return c
+				}
+				return strings.Compare(a.UID, b.UID)
+			})
+			if asJSON {
+				out := make([]eventJSON, 0, len(all))
+				for i := range all {
+					out = append(out, toEventJSON(&all[i], loc))
+				}
+				return writeJSON(g.stdout, out)
+			}
+			tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "START\tEND\tSTATUS\tSUMMARY\tPEOPLE")
+			for i := range all {
+				e := toEventJSON(&all[i], loc)
+				var ppl []string
+				for _, a := range e.Attendees {
+					ppl = append(ppl, a.Email+"("+a.PartStat+")")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Start, e.End, e.Status, e.Summary, strings.Join(ppl, " "))
+			}
+			return tw.Flush()
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&calName, "calendar", "", "only this configured calendar")
+	fl.StringVar(&icsFile, "ics", "", "read this ICS file or URL instead of the config's calendars")
+	fl.StringVar(&from, "from", "", "window start: YYYY-MM-DD or RFC 3339 (required)")
+	fl.StringVar(&to, "to", "", "window end, exclusive: YYYY-MM-DD or RFC 3339 (required)")
+	fl.StringVar(&tz, "tz", "", "zone for dates, floating times and output (default me.timezone, else the system zone)")
+	fl.BoolVar(&asJSON, "json", false, "print JSON (PRODUCT §7)")
+	return cmd
+}
+
+// parseWhen reads YYYY-MM-DD as midnight in loc, or an RFC 3339 time.
+func parseWhen(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither YYYY-MM-DD nor an RFC 3339 time", s)
+	}
+	return t, nil
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func newPlanCommand(g *globals) *cobra.Command {
+	var asJSON, explain, full bool
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show what a cycle would do now, and why (writes nothing)",
+		Long: `Plan reads the calendars, assesses every peer and prints the actions a cycle
+would take now: suggestions to propose, invites to send, suggestions to move or
+withdraw, and what a cap held back (with the cap's config key). It writes nothing.`,
+		Example: "  sideways plan\n  sideways plan --explain\n  sideways plan --json\n  SIDEWAYS_NOW=2026-11-30T09:00:00-05:00 sideways plan",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			eng, err := g.load()
+			if err != nil {
+				return err
+			}
+			d, err := g.daemonFor(eng)
+			if err != nil {
+				return err
+			}
+			p, err := d.Plan(cmd.Context())
+			if p == nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(g.stdout, toPlanJSON(p))
+			}
+			fmt.Fprintf(g.stdout, "Plan for %s (mode %s; plan writes nothing)\n", p.Now.Format("Mon Jan 2 2006 15:04 MST"), p.Mode)
+			writeActions(g.stdout, p)
+			writeWarnings(g.stdout, p.Warnings)
+			if explain {
+				writeExplain(g.stdout, p)
+			}
+			if full {
+				writeSuggestions(g.stdout, eng.Config(), p)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (PRODUCT §7)")
+	cmd.Flags().BoolVar(&explain, "explain", false, "show, for each peer, its state and the rule behind each setting")
+	cmd.Flags().BoolVar(&full, "full", false, "print each suggestion as it would appear on the calendar")
+	return cmd
+}

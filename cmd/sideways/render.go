@@ -1,0 +1,264 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/rules"
+)
+
+// The JSON shapes of PRODUCT §7. They are a stable interface: add fields freely,
+// never rename or drop one.
+
+type peerJSON struct {
+	Email           string            `json:"email"`
+	Name            string            `json:"name"`
+	Department      string            `json:"department"`
+	Tier            string            `json:"tier"`
+	State           rules.State       `json:"state"`
+	Why             string            `json:"why"`
+	Cadence         string            `json:"cadence"`
+	CadenceDays     int               `json:"cadence_days"`
+	Priority        int               `json:"priority"`
+	Mode            config.Mode       `json:"mode"`
+	Rules           map[string]string `json:"rules"`
+	LastMet         *string           `json:"last_met"`
+	NextScheduled   *string           `json:"next_scheduled"`
+	DaysSinceLast   *int              `json:"days_since_last"`
+	MetCount        int               `json:"met_count"`
+	CancelledStreak int               `json:"cancelled_streak"`
+	SnoozedUntil    *string           `json:"snoozed_until"`
+}
+
+type slotJSON struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+type actionJSON struct {
+	Kind         rules.ActionKind `json:"kind"`
+	Peer         string           `json:"peer"`
+	Start        string           `json:"start"`
+	End          string           `json:"end"`
+	Calendar     string           `json:"calendar"`
+	EventID      string           `json:"event_id"`
+	Reason       string           `json:"reason"`
+	Mode         config.Mode      `json:"mode"`
+	Alternatives []slotJSON       `json:"alternatives"`
+}
+
+type heldJSON struct {
+	Peer   string `json:"peer"`
+	Cap    string `json:"cap"`
+	Detail string `json:"detail"`
+}
+
+type lastCycleJSON struct {
+	At    string  `json:"at"`
+	OK    bool    `json:"ok"`
+	Error *string `json:"error"`
+	Next  *string `json:"next"`
+}
+
+type planJSON struct {
+	Now      string       `json:"now"`
+	Mode     config.Mode  `json:"mode"`
+	Peers    []peerJSON   `json:"peers"`
+	Actions  []actionJSON `json:"actions"`
+	HeldBack []heldJSON   `json:"held_back"`
+	Warnings []string     `json:"warnings"`
+}
+
+type statusJSON struct {
+	Now       string         `json:"now"`
+	Mode      config.Mode    `json:"mode"`
+	Peers     []peerJSON     `json:"peers"`
+	Warnings  []string       `json:"warnings"`
+	LastCycle *lastCycleJSON `json:"last_cycle"`
+}
+
+func rfc(t time.Time) string { return t.Format(time.RFC3339) }
+
+func optTime(t time.Time, loc *time.Location) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := rfc(t.In(loc))
+	return &s
+}
+
+func peersJSON(p *rules.Plan) []peerJSON {
+	loc := p.Now.Location()
+	out := make([]peerJSON, 0, len(p.Peers))
+	for i := range p.Peers {
+		a := &p.Peers[i]
+		pj := peerJSON{
+			Email: a.Peer.Email, Name: a.Peer.Name, Department: a.Peer.Department, Tier: a.Peer.Tier,
+			State: a.State, Why: a.Why, Cadence: a.Cadence.Name, CadenceDays: a.Cadence.Days(),
+			Priority: a.Priority, Mode: a.Mode, Rules: a.Rules,
+			LastMet: optTime(a.LastMet, loc), NextScheduled: optTime(a.NextScheduled, loc),
+			MetCount: a.MetCount, CancelledStreak: a.CancelledStreak, SnoozedUntil: optTime(a.SnoozedUntil, loc),
+		}
+		if !a.LastMet.IsZero() {
+			d := a.DaysSinceLast
+			pj.DaysSinceLast = &d
+		}
+		out = append(out, pj)
+	}
+	return out
+}
+
+func toPlanJSON(p *rules.Plan) planJSON {
+	loc := p.Now.Location()
+	out := planJSON{Now: rfc(p.Now), Mode: p.Mode, Peers: peersJSON(p),
+		Actions: []actionJSON{}, HeldBack: []heldJSON{}, Warnings: nonNil(p.Warnings)}
+	for _, a := range p.Actions {
+		aj := actionJSON{Kind: a.Kind, Peer: a.Assessment.Peer.Email, Start: rfc(a.Slot.Start.In(loc)), End: rfc(a.Slot.End.In(loc)),
+			Calendar: a.Calendar, EventID: a.EventID, Reason: a.Reason, Mode: a.Mode, Alternatives: []slotJSON{}}
+		for _, s := range a.Alternatives {
+			aj.Alternatives = append(aj.Alternatives, slotJSON{rfc(s.Start.In(loc)), rfc(s.End.In(loc))})
+		}
+		out.Actions = append(out.Actions, aj)
+	}
+	for _, h := range p.HeldBack {
+		out.HeldBack = append(out.HeldBack, heldJSON{Peer: h.Assessment.Peer.Email, Cap: h.Cap, Detail: h.Detail})
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// writeTable prints the relationship table: one row per peer.
+func writeTable(w io.Writer, p *rules.Plan) {
+	loc := p.Now.Location()
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PEER\tTIER\tCADENCE\tLAST MET\tNEXT\tSTATE\tSTREAK\tRULE")
+	for i := range p.Peers {
+		a := &p.Peers[i]
+		last := "never"
+		if !a.LastMet.IsZero() {
+			last = fmt.Sprintf("%s (%dd)", a.LastMet.In(loc).Format("Jan 2"), a.DaysSinceLast)
+		}
+		next := "-"
+		if !a.NextScheduled.IsZero() {
+			next = a.NextScheduled.In(loc).Format("Mon Jan 2")
+		} else if len(a.Open) > 0 {
+			next = a.Open[0].Start.In(loc).Format("Mon Jan 2") + "?"
+		}
+		streak := "-"
+		if a.CancelledStreak > 0 {
+			streak = fmt.Sprint(a.CancelledStreak)
+		}
+		rule := a.Rules["cadence"]
+		if a.State == rules.Skipped {
+			rule = a.Why
+			if a.Skip {
+				rule = a.Rules["skip"]
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Peer.Name, a.Peer.Tier, a.Cadence.Name, last, next, a.State, streak, rule)
+	}
+	tw.Flush()
+}
+
+func writeWarnings(w io.Writer, ws []string) {
+	if len(ws) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nWarnings:")
+	for _, s := range ws {
+		fmt.Fprintf(w, "  ! %s\n", s)
+	}
+}
+
+// writeActions prints the actions and what was held back, one line each.
+func writeActions(w io.Writer, p *rules.Plan) {
+	loc := p.Now.Location()
+	if len(p.Actions) == 0 {
+		fmt.Fprintln(w, "\nNothing to do.")
+	} else {
+		fmt.Fprintln(w, "\nActions:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, a := range p.Actions {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Kind, a.Assessment.Peer.Name, slotLine(a.Slot, loc), a.Reason)
+		}
+		tw.Flush()
+	}
+	if len(p.HeldBack) > 0 {
+		fmt.Fprintln(w, "\nHeld back:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, h := range p.HeldBack {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", h.Assessment.Peer.Name, h.Cap, h.Detail)
+		}
+		tw.Flush()
+	}
+}
+
+func slotLine(s calendar.Interval, loc *time.Location) string {
+	st, en := s.Start.In(loc), s.End.In(loc)
+	return fmt.Sprintf("%s–%s %s", st.Format("Mon Jan 2 15:04"), en.Format("15:04"), st.Format("MST"))
+}
+
+// writeExplain prints, for each peer, the settings and the rule behind each.
+func writeExplain(w io.Writer, p *rules.Plan) {
+	fmt.Fprintln(w, "\nWhy:")
+	for i := range p.Peers {
+		a := &p.Peers[i]
+		fmt.Fprintf(w, "  %s <%s>: %s — %s\n", a.Peer.Name, a.Peer.Email, a.State, a.Why)
+		fmt.Fprintf(w, "      cadence %s (%s)", a.Cadence.Name, ruleName(a.Rules["cadence"]))
+		if a.Rules["skip"] != rules.Default {
+			fmt.Fprintf(w, ", skip %v (%s)", a.Skip, ruleName(a.Rules["skip"]))
+		}
+		if a.Rules["priority"] != rules.Default {
+			fmt.Fprintf(w, ", priority %d (%s)", a.Priority, ruleName(a.Rules["priority"]))
+		}
+		for _, k := range []string{"mode", "days", "window", "duration", "location"} {
+			if a.Rules[k] != rules.Default {
+				fmt.Fprintf(w, ", %s (%s)", k, ruleName(a.Rules[k]))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func ruleName(r string) string {
+	if r == rules.Default {
+		return "default"
+	}
+	return "rule " + fmt.Sprintf("%q", r)
+}
+
+// writeSuggestions prints each new suggestion or invite in full, as it would
+// appear on the calendar.
+func writeSuggestions(w io.Writer, cfg *config.Config, p *rules.Plan) {
+	for i := range p.Actions {
+		a := &p.Actions[i]
+		if a.Kind == rules.Withdraw {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", strings.Repeat("─", 78))
+		title, body := rules.SuggestionTitle(a.Assessment.Peer), rules.SuggestionText(cfg, a)
+		if a.Kind == rules.Invite {
+			title, body = rules.Title(cfg, a.Assessment.Peer), rules.InviteText(cfg, a)
+		}
+		fmt.Fprintf(w, "%s\n%s\n\n%s", title, slotLine(a.Slot, p.Now.Location()), body)
+	}
+}

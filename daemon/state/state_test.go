@@ -1,0 +1,250 @@
+package state_test
+
+import (
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sidewayscal/sideways/daemon/state"
+)
+
+var t0 = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+
+// openDB opens a fresh database in t.TempDir with a fixed clock.
+func openDB(t *testing.T) (*state.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.db")
+	db, err := state.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.Now = func() time.Time { return t0 }
+	return db, path
+}
+
+func TestOpenMigratesOnce(t *testing.T) {
+	db, path := openDB(t)
+	v, err := db.Version(t.Context())
+	if err != nil || v != 1 {
+		t.Fatalf("Version() = %d, %v; want 1", v, err)
+	}
+	if err := db.RecordCycle(t.Context(), state.Cycle{OK: true}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// Reopening keeps the data and applies nothing twice.
+	db2, err := state.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	c, err := db2.LastCycle(t.Context())
+	if err != nil || c == nil || !c.OK {
+		t.Fatalf("LastCycle() after reopen = %+v, %v", c, err)
+	}
+}
+
+func TestGoogleMirror(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := t.Context()
+	tok, err := db.GoogleSyncToken(ctx, "work")
+	if err != nil || tok != "" {
+		t.Fatalf("GoogleSyncToken() before sync = %q, %v", tok, err)
+	}
+	put := map[string][]byte{"a": []byte(`{"id":"a"}`), "b": []byte(`{"id":"b"}`)}
+	if err := db.SaveGoogleSync(ctx, "work", true, "t1", put, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveGoogleSync(ctx, "home", true, "h1", map[string][]byte{"z": []byte(`{"id":"z"}`)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Incremental: one changed, one deleted, one new.
+	if err := db.SaveGoogleSync(ctx, "work", false, "t2",
+		map[string][]byte{"b": []byte(`{"id":"b","v":2}`), "c": []byte(`{"id":"c"}`)}, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GoogleEvents(ctx, "work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`{"id":"b","v":2}`, `{"id":"c"}`}
+	if diff := cmp.Diff(want, strs(got)); diff != "" {
+		t.Errorf("GoogleEvents(work) mismatch (-want +got):\n%s", diff)
+	}
+	if tok, _ := db.GoogleSyncToken(ctx, "work"); tok != "t2" {
+		t.Errorf("token = %q, want t2", tok)
+	}
+	// An empty token keeps the stored one; a full sync replaces everything.
+	if err := db.SaveGoogleSync(ctx, "work", true, "", map[string][]byte{"d": []byte(`{"id":"d"}`)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.GoogleEvents(ctx, "work")
+	if diff := cmp.Diff([]string{`{"id":"d"}`}, strs(got)); diff != "" {
+		t.Errorf("after full sync (-want +got):\n%s", diff)
+	}
+	if tok, _ := db.GoogleSyncToken(ctx, "work"); tok != "t2" {
+		t.Errorf("token = %q, want t2 kept", tok)
+	}
+	if err := db.ForgetGoogle(ctx, "work"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.GoogleEvents(ctx, "work")
+	tok, _ = db.GoogleSyncToken(ctx, "work")
+	if len(got) != 0 || tok != "" {
+		t.Errorf("after ForgetGoogle: %d events, token %q", len(got), tok)
+	}
+	if got, _ := db.GoogleEvents(ctx, "home"); len(got) != 1 {
+		t.Errorf("ForgetGoogle(work) touched home: %d events", len(got))
+	}
+}
+
+func strs(bs [][]byte) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, string(b))
+	}
+	return out
+}
+
+func TestICSFeed(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := t.Context()
+	if _, ok, err := db.ICSFeed(ctx, "https://x.test/a.ics"); ok || err != nil {
+		t.Fatalf("ICSFeed() before save = ok %v, %v", ok, err)
+	}
+	f := state.ICSFeed{ETag: `"e1"`, LastModified: "Mon, 02 Jan 2006 15:04:05 GMT", BodyHash: "h", Body: []byte("BEGIN:VCALENDAR")}
+	if err := db.SaveICSFeed(ctx, "https://x.test/a.ics", f); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := db.ICSFeed(ctx, "https://x.test/a.ics")
+	f.FetchedAt = t0
+	if err != nil || !ok {
+		t.Fatalf("ICSFeed() = ok %v, %v", ok, err)
+	}
+	if diff := cmp.Diff(f, got); diff != "" {
+		t.Errorf("ICSFeed() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestWritesDismissalsAudit(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := t.Context()
+	w := state.Write{Calendar: "work", EventID: "sd1", Peer: "dana@acme.test", Kind: "suggestion",
+		Start: t0.Add(48 * time.Hour), End: t0.Add(48*time.Hour + 30*time.Minute)}
+	if err := db.RecordWrite(ctx, w, "propose", "overdue"); err != nil {
+		t.Fatal(err)
+	}
+	w2 := state.Write{Calendar: "work", EventID: "sd2", Peer: "erin@acme.test", Kind: "invite",
+		Start: t0.Add(24 * time.Hour), End: t0.Add(24*time.Hour + 30*time.Minute)}
+	db.Now = func() time.Time { return t0.Add(time.Minute) }
+	if err := db.RecordWrite(ctx, w2, "invite", "never met"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Writes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Created, w2.Created = t0, t0.Add(time.Minute)
+	if diff := cmp.Diff([]state.Write{w2, w}, got); diff != "" {
+		t.Errorf("Writes() mismatch (-want +got):\n%s", diff)
+	}
+
+	db.Now = func() time.Time { return t0.Add(2 * time.Minute) }
+	if err := db.RemoveWrite(ctx, "work", "sd2", "withdraw", "booked by other means"); err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return t0.Add(3 * time.Minute) }
+	if err := db.Dismiss(ctx, "work", "sd1", "dana@acme.test"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Writes(ctx); len(got) != 0 {
+		t.Errorf("Writes() after remove and dismiss = %+v", got)
+	}
+	dis, err := db.Dismissals(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]time.Time{"dana@acme.test": t0.Add(3 * time.Minute)}, dis); diff != "" {
+		t.Errorf("Dismissals() mismatch (-want +got):\n%s", diff)
+	}
+
+	log, err := db.AuditLog(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []state.AuditEntry{
+		{At: t0.Add(2 * time.Minute), Calendar: "work", EventID: "sd2", Action: "withdraw", Peer: "erin@acme.test", Reason: "booked by other means"},
+		{At: t0.Add(time.Minute), Calendar: "work", EventID: "sd2", Action: "invite", Peer: "erin@acme.test", Reason: "never met"},
+		{At: t0, Calendar: "work", EventID: "sd1", Action: "propose", Peer: "dana@acme.test", Reason: "overdue"},
+	}
+	if diff := cmp.Diff(want, log); diff != "" {
+		t.Errorf("AuditLog() mismatch (-want +got):\n%s", diff)
+	}
+	if log, _ := db.AuditLog(ctx, 1); len(log) != 1 || log[0].Action != "withdraw" {
+		t.Errorf("AuditLog(1) = %+v", log)
+	}
+}
+
+func TestCycleAndAuthProblems(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := t.Context()
+	if c, err := db.LastCycle(ctx); c != nil || err != nil {
+		t.Fatalf("LastCycle() before the first cycle = %+v, %v; want nil", c, err)
+	}
+	if err := db.RecordCycle(ctx, state.Cycle{OK: false, Err: "sync work: boom", Next: t0.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.LastCycle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&state.Cycle{At: t0, OK: false, Err: "sync work: boom", Next: t0.Add(time.Minute)}, c); diff != "" {
+		t.Errorf("LastCycle() mismatch (-want +got):\n%s", diff)
+	}
+
+	if err := db.SetAuthProblem(ctx, "work", "run `sideways auth google` again"); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := db.AuthProblems(ctx)
+	if err != nil || len(ps) != 1 || ps[0].Calendar != "work" || ps[0].At != t0 {
+		t.Fatalf("AuthProblems() = %+v, %v", ps, err)
+	}
+	if err := db.ClearAuthProblem(ctx, "work"); err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ := db.AuthProblems(ctx); len(ps) != 0 {
+		t.Errorf("AuthProblems() after clear = %+v", ps)
+	}
+}
+
+// TestConcurrentReaders checks that a second connection (status reading while
+// the daemon writes) neither blocks nor fails.
+func TestConcurrentReaders(t *testing.T) {
+	db, path := openDB(t)
+	reader, err := state.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for j := range 20 {
+				if err := db.RecordCycle(ctx, state.Cycle{OK: (i+j)%2 == 0}); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := reader.LastCycle(ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
