@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -22,6 +24,9 @@ func TestScript(t *testing.T) {
 		Dir:                 "testdata/script",
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"questions": questionsCmd,
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SIDEWAYS_STATE_DIR", env.WorkDir+"/state")
 			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/.config")
@@ -29,4 +34,39 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// questionsCmd checks that every suggestion in the last command's stdout lists
+// at least N prep questions, each open-ended: questions N.
+func questionsCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: questions N")
+	}
+	n, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("questions: %v", err)
+	}
+	sections := strings.Split(ts.ReadFile("stdout"), "Questions to bring:\n")
+	if len(sections) < 2 {
+		ts.Fatalf("no suggestion with questions in stdout")
+	}
+	for i, sec := range sections[1:] {
+		count := 0
+		for _, line := range strings.Split(sec, "\n") {
+			q, ok := strings.CutPrefix(line, "  - ")
+			if !ok {
+				break
+			}
+			first := strings.ToLower(strings.Fields(q)[0])
+			switch first {
+			case "what", "when", "where", "how", "why", "who", "what's", "which":
+			default:
+				ts.Fatalf("suggestion %d: question %q is not open-ended", i+1, q)
+			}
+			count++
+		}
+		if count < n {
+			ts.Fatalf("suggestion %d has %d questions, want at least %d", i+1, count, n)
+		}
+	}
 }
