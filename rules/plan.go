@@ -80,7 +80,7 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 	for i := range as {
 		a := &as[i]
 		for _, ev := range a.Expired {
-			pl.act(p, Action{Kind: Withdraw, Assessment: a, Slot: ev.Span(now.Location()), Event: ev,
+			pl.tidy(p, Action{Kind: Withdraw, Assessment: a, Slot: ev.Span(now.Location()), Event: ev,
 				Reason: "its time passed without a guest being added"})
 		}
 		var keep *calendar.Event
@@ -90,11 +90,11 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 			}
 			switch {
 			case a.State == Skipped:
-				pl.act(p, Action{Kind: Withdraw, Assessment: a, Slot: ev.Span(now.Location()), Event: ev, Reason: "peer is skipped: " + a.Why})
+				pl.tidy(p, Action{Kind: Withdraw, Assessment: a, Slot: ev.Span(now.Location()), Event: ev, Reason: "peer is skipped: " + a.Why})
 			case a.State == Scheduled:
-				pl.act(p, Action{Kind: Withdraw, Assessment: a, Slot: ev.Span(now.Location()), Event: ev, Reason: "a 1:1 is booked: " + a.Why})
+				pl.tidy(p, Action{Kind: Withdraw, Assessment: a, Slot: ev.Span(now.Location()), Event: ev, Reason: "a 1:1 is booked: " + a.Why})
 			case keep != nil:
-				pl.act(p, Action{Kind: Withdraw, Assessment: a, Slot: ev.Span(now.Location()), Event: ev, Reason: "duplicate suggestion"})
+				pl.tidy(p, Action{Kind: Withdraw, Assessment: a, Slot: ev.Span(now.Location()), Event: ev, Reason: "duplicate suggestion"})
 			default:
 				keep = ev
 			}
@@ -106,7 +106,7 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 				pl.hold(p, *held)
 				continue
 			}
-			pl.act(p, Action{Kind: Move, Assessment: a, Slot: s, Alternatives: alts, Event: keep,
+			pl.tidy(p, Action{Kind: Move, Assessment: a, Slot: s, Alternatives: alts, Event: keep,
 				Reason: "the suggested slot is now busy"})
 		}
 	}
@@ -278,6 +278,16 @@ func (pl *planner) count(t time.Time, n int) {
 func weekStart(t time.Time) time.Time {
 	d := civil(t)
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+// tidy records a withdraw or move unless this cycle's writes are used up.
+func (pl *planner) tidy(p *Plan, a Action) {
+	if pl.writes >= pl.cfg.Caps.WritesPerRun {
+		pl.hold(p, Held{a.Assessment, "writes_per_run", fmt.Sprintf("%s of the suggestion on %s waits: this cycle already makes %d writes",
+			a.Kind, a.Event.Start.In(pl.loc).Format("Mon Jan 2 15:04"), pl.writes)})
+		return
+	}
+	pl.act(p, a)
 }
 
 func (pl *planner) act(p *Plan, a Action) {
