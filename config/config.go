@@ -79,6 +79,17 @@ type Weekdays uint8
 // Has reports whether d is in the set.
 func (w Weekdays) Has(d time.Weekday) bool { return w&(1<<d) != 0 }
 
+// String lists the days Monday first, as "Tue, Wed, Thu".
+func (w Weekdays) String() string {
+	var out []string
+	for i := range 7 {
+		if d := time.Weekday((i + 1) % 7); w.Has(d) {
+			out = append(out, d.String()[:3])
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
 // Date is a calendar date without a zone.
 type Date struct {
 	Year  int

@@ -455,7 +455,7 @@ days:
 			h.Detail = "no preferred day in the horizon"
 		case !anyOverlap:
 			h.Detail = fmt.Sprintf("no overlap of working hours (%s, %s) with the %s window on %s in the next %d days",
-				loc, peerLoc, a.Window.From.String()+"-"+a.Window.To.String(), dayList(a.Days), int(cfg.Horizon.Hours()/24))
+				loc, peerLoc, a.Window.From.String()+"-"+a.Window.To.String(), a.Days, int(cfg.Horizon.Hours()/24))
 		case !anyFree:
 			h.Detail = "the calendar is full in every matching slot"
 		default:
@@ -564,17 +564,6 @@ func minTime(a, b time.Time) time.Time {
 
 func hours(d time.Duration) string {
 	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.2f", d.Hours()), "0"), ".0") + "h"
-}
-
-func dayList(w config.Weekdays) string {
-	var out []string
-	for d := time.Monday; d <= time.Saturday+1; d++ {
-		wd := d % 7
-		if w.Has(wd) {
-			out = append(out, wd.String()[:3])
-		}
-	}
-	return strings.Join(out, ", ")
 }
 
 // warnings are the relationship-health messages of PRODUCT §1 and §4.

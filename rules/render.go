@@ -140,7 +140,7 @@ func Invitation(cfg *config.Config, a *Action) string {
 	fmt.Fprintf(&b, "Hi %s,\n\n", p.FirstName())
 	fmt.Fprintf(&b, "%s Would you be up for a %d-minute peer 1:1 (\"%s\") on %s?\n", why, int(as.Duration.Minutes()), Title(cfg, p), slotText(a.Slot, cfg.Me.Location, p))
 	b.WriteString("I'd suggest we split it three ways: what's keeping you up at night, what I'm working on, and where we might help each other.\n\n")
-	b.WriteString("A couple of things I'd love to hear about:\n")
+	b.WriteString("A few things I'd love to hear about:\n")
 	for _, q := range qs[:min(3, len(qs))] {
 		fmt.Fprintf(&b, "  - %s\n", q)
 	}

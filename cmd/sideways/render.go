@@ -230,9 +230,13 @@ func writeExplain(w io.Writer, p *rules.Plan) {
 		if a.Rules["priority"] != rules.Default {
 			fmt.Fprintf(w, ", priority %d (%s)", a.Priority, ruleName(a.Rules["priority"]))
 		}
+		vals := map[string]string{
+			"mode": string(a.Mode), "days": a.Days.String(), "window": a.Window.From.String() + "-" + a.Window.To.String(),
+			"duration": a.Duration.String(), "location": a.Location,
+		}
 		for _, k := range []string{"mode", "days", "window", "duration", "location"} {
 			if a.Rules[k] != rules.Default {
-				fmt.Fprintf(w, ", %s (%s)", k, ruleName(a.Rules[k]))
+				fmt.Fprintf(w, ", %s %s (%s)", k, vals[k], ruleName(a.Rules[k]))
 			}
 		}
 		fmt.Fprintln(w)
