@@ -36,7 +36,10 @@ type Action struct {
 	Slot calendar.Interval
 	// Alternatives are up to two other slots on other days, for the suggestion text.
 	Alternatives []calendar.Interval
-	Calendar     string
+	// PassedOver says why earlier days were not used, one line per day a cap
+	// refused ("Tue 2026-11-24: peer_1on1s_per_day: … already has 1").
+	PassedOver []string
+	Calendar   string
 	// EventID is the deterministic id of a new event, or the id of the event a
 	// move or withdraw changes.
 	EventID string
@@ -100,13 +103,13 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 			}
 		}
 		if keep != nil && pl.conflicts(keep) {
-			s, alts, held := pl.find(a, keep)
+			f, held := pl.find(a, keep)
 			if held != nil {
 				held.Detail = "the suggested slot is taken and no other fits: " + held.Detail
 				pl.hold(p, *held)
 				continue
 			}
-			pl.tidy(p, Action{Kind: Move, Assessment: a, Slot: s, Alternatives: alts, Event: keep,
+			pl.tidy(p, Action{Kind: Move, Assessment: a, Slot: f.slot, Alternatives: f.alts, PassedOver: f.passed, Event: keep,
 				Reason: "the suggested slot is now busy"})
 		}
 	}
@@ -139,12 +142,12 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 			pl.hold(p, Held{a, "open_suggestions", fmt.Sprintf("%d suggestions are already open", pl.suggestions)})
 			continue
 		}
-		s, alts, held := pl.find(a, nil)
+		f, held := pl.find(a, nil)
 		if held != nil {
 			pl.hold(p, *held)
 			continue
 		}
-		pl.act(p, Action{Kind: kind, Assessment: a, Slot: s, Alternatives: alts,
+		pl.act(p, Action{Kind: kind, Assessment: a, Slot: f.slot, Alternatives: f.alts, PassedOver: f.passed,
 			EventID: EventID(pl.writable, a.Peer.Email, period(a)),
 			Reason:  string(a.State) + ": " + a.Why})
 	}
@@ -369,11 +372,19 @@ func (pl *planner) busyAt(s, e time.Time, self *calendar.Event, peer string) boo
 // step is the grid slots start on, in the user's zone.
 const step = 15 * time.Minute
 
+// found is the slot finder's answer.
+type found struct {
+	slot   calendar.Interval
+	alts   []calendar.Interval
+	passed []string
+}
+
 // find looks for the best slot for a peer, near its due date, under the
 // calendar constraints and the per-day, per-week and meeting-hour caps. self is
-// the open suggestion being moved, if any. It returns the slot and up to two
-// alternatives on other days, or what held it back.
-func (pl *planner) find(a *Assessment, self *calendar.Event) (calendar.Interval, []calendar.Interval, *Held) {
+// the open suggestion being moved, if any. It returns the slot, up to two
+// alternatives on other days and why earlier days were passed over, or what
+// held it back.
+func (pl *planner) find(a *Assessment, self *calendar.Event) (found, *Held) {
 	cfg := pl.cfg
 	loc := pl.loc
 	dur := a.Duration
@@ -402,11 +413,17 @@ func (pl *planner) find(a *Assessment, self *calendar.Event) (calendar.Interval,
 		capHits                     = map[string]int{}
 		capDetail                   = map[string]string{}
 	)
-	hit := func(key, detail string) {
+	type note struct {
+		day  time.Time
+		text string
+	}
+	var notes []note
+	hit := func(day time.Time, key, detail string) {
 		if capHits[key] == 0 {
 			capDetail[key] = detail
 		}
 		capHits[key]++
+		notes = append(notes, note{day, fmt.Sprintf("%s: %s (%s)", day.Format("Mon Jan 2"), detail, key)})
 	}
 days:
 	for day := civil(pl.now); !day.After(latest); day = day.AddDate(0, 0, 1) {
@@ -431,16 +448,16 @@ days:
 				}
 				anyFree = true
 				if n := pl.perWeek[weekStart(s)]; n >= cfg.Caps.PeerPerWeek {
-					hit("peer_1on1s_per_week", fmt.Sprintf("week of %s already has %d", weekStart(s).Format("2006-01-02"), n))
+					hit(day, "peer_1on1s_per_week", fmt.Sprintf("week of %s already has %d", weekStart(s).Format("2006-01-02"), n))
 					continue days
 				}
 				if n := pl.perDay[day]; n >= cfg.Caps.PeerPerDay {
-					hit("peer_1on1s_per_day", fmt.Sprintf("%s already has %d", day.Format("Mon 2006-01-02"), n))
+					hit(day, "peer_1on1s_per_day", fmt.Sprintf("%s already has %d", day.Format("Mon 2006-01-02"), n))
 					continue days
 				}
 				limit := time.Duration(cfg.Caps.MeetingHoursPerDay * float64(time.Hour))
 				if h := pl.hours[day]; h+dur > limit {
-					hit("meeting_hours_per_day", fmt.Sprintf("%s already has %s of meetings", day.Format("Mon 2006-01-02"), hours(h)))
+					hit(day, "meeting_hours_per_day", fmt.Sprintf("%s already has %s of meetings", day.Format("Mon 2006-01-02"), hours(h)))
 					continue days
 				}
 				cands = append(cands, cand{day, calendar.Interval{Start: s, End: e}})
@@ -465,7 +482,7 @@ days:
 				}
 			}
 		}
-		return calendar.Interval{}, nil, h
+		return found{}, h
 	}
 	dist := func(c cand) time.Duration {
 		d := c.day.Sub(target)
@@ -481,7 +498,13 @@ days:
 	for _, c := range cands[1:min(3, len(cands))] {
 		alts = append(alts, c.slot)
 	}
-	return cands[0].slot, alts, nil
+	f := found{slot: cands[0].slot, alts: alts}
+	for _, n := range notes {
+		if n.day.Before(cands[0].day) && !n.day.Before(target) {
+			f.passed = append(f.passed, n.text)
+		}
+	}
+	return f, nil
 }
 
 // merge returns the union of intervals as a sorted list of disjoint intervals.

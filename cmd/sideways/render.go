@@ -51,6 +51,7 @@ type actionJSON struct {
 	Reason       string           `json:"reason"`
 	Mode         config.Mode      `json:"mode"`
 	Alternatives []slotJSON       `json:"alternatives"`
+	PassedOver   []string         `json:"passed_over"`
 }
 
 type heldJSON struct {
@@ -120,7 +121,8 @@ func toPlanJSON(p *rules.Plan) planJSON {
 		Actions: []actionJSON{}, HeldBack: []heldJSON{}, Warnings: nonNil(p.Warnings)}
 	for _, a := range p.Actions {
 		aj := actionJSON{Kind: a.Kind, Peer: a.Assessment.Peer.Email, Start: rfc(a.Slot.Start.In(loc)), End: rfc(a.Slot.End.In(loc)),
-			Calendar: a.Calendar, EventID: a.EventID, Reason: a.Reason, Mode: a.Mode, Alternatives: []slotJSON{}}
+			Calendar: a.Calendar, EventID: a.EventID, Reason: a.Reason, Mode: a.Mode, Alternatives: []slotJSON{},
+			PassedOver: nonNil(a.PassedOver)}
 		for _, s := range a.Alternatives {
 			aj.Alternatives = append(aj.Alternatives, slotJSON{rfc(s.Start.In(loc)), rfc(s.End.In(loc))})
 		}
@@ -217,8 +219,18 @@ func slotLine(s calendar.Interval, loc *time.Location) string {
 	return fmt.Sprintf("%s–%s %s", st.Format("Mon Jan 2 15:04"), en.Format("15:04"), st.Format("MST"))
 }
 
-// writeExplain prints, for each peer, the settings and the rule behind each.
+// writeExplain prints, for each peer, the settings and the rule behind each,
+// and for each action the earlier days a cap refused.
 func writeExplain(w io.Writer, p *rules.Plan) {
+	for _, a := range p.Actions {
+		if len(a.PassedOver) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\nWhy %s's slot is not sooner:\n", a.Assessment.Peer.Name)
+		for _, n := range a.PassedOver {
+			fmt.Fprintf(w, "  - %s\n", n)
+		}
+	}
 	fmt.Fprintln(w, "\nWhy:")
 	for i := range p.Peers {
 		a := &p.Peers[i]
