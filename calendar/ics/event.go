@@ -1,0 +1,493 @@
+package ics
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-ical"
+	"github.com/teambition/rrule-go"
+
+	"github.com/sidewayscal/sideways/calendar"
+)
+
+// stamp is a DATE or DATE-TIME value as read from a property.
+type stamp struct {
+	t        time.Time // midnight UTC for a date
+	date     bool
+	floating bool
+}
+
+// decodeEvent turns one VEVENT block into a vevent, or says why it cannot be used.
+func (p *parser) decodeEvent(b block) (v *vevent, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("unreadable event: %v", r)
+		}
+	}()
+	comp, err := p.decodeBlock(b)
+	if err != nil {
+		return nil, err
+	}
+	line := b.lines[0].no
+	props := comp.Props
+	v = &vevent{line: line}
+	if uid := props.Get(ical.PropUID); uid != nil {
+		v.uid = strings.TrimSpace(unescapeText(uid.Value))
+	}
+
+	dtstart := props.Get(ical.PropDateTimeStart)
+	if dtstart == nil {
+		return nil, errors.New("no DTSTART")
+	}
+	st, err := p.stamp(dtstart.Value, dtstart.Params, line)
+	if err != nil {
+		return nil, fmt.Errorf("DTSTART: %w", err)
+	}
+	v.st, v.start, v.allDay, v.floating = st, st.t, st.date, st.floating
+	if v.dur, err = p.duration(props, st, line); err != nil {
+		return nil, err
+	}
+
+	if rid := props.Get(ical.PropRecurrenceID); rid != nil {
+		s, err := p.stamp(rid.Value, rid.Params, line)
+		if err != nil {
+			return nil, fmt.Errorf("RECURRENCE-ID: %w", err)
+		}
+		v.rid, v.hasRID = s, true
+		if strings.EqualFold(rid.Params.Get("RANGE"), "THISANDFUTURE") {
+			p.warn(line, "RECURRENCE-ID;RANGE=THISANDFUTURE is applied to one instance only")
+		}
+	}
+	if seq := props.Get(ical.PropSequence); seq != nil {
+		v.seq, _ = strconv.Atoi(strings.TrimSpace(seq.Value))
+	}
+
+	for _, prop := range props.Values(ical.PropRecurrenceRule) {
+		if strings.TrimSpace(prop.Value) == "" {
+			continue // "RRULE:" with nothing after it, as some exporters write
+		}
+		r, err := p.rule(prop.Value, st)
+		if err != nil {
+			return nil, fmt.Errorf("RRULE: %w", err)
+		}
+		v.rules = append(v.rules, r)
+	}
+	for _, prop := range props.Values("EXRULE") {
+		r, err := p.rule(prop.Value, st)
+		if err != nil {
+			p.warn(line, "ignored EXRULE: %v", err)
+			continue
+		}
+		v.exrules = append(v.exrules, r)
+	}
+	for _, prop := range props.Values(ical.PropRecurrenceDates) {
+		for _, val := range strings.Split(prop.Value, ",") {
+			rd, err := p.rdate(strings.TrimSpace(val), prop.Params, st, line)
+			if err != nil {
+				p.warn(line, "ignored RDATE %q: %v", val, err)
+				continue
+			}
+			v.rdates = append(v.rdates, rd)
+		}
+	}
+	for _, prop := range props.Values(ical.PropExceptionDates) {
+		for _, val := range strings.Split(prop.Value, ",") {
+			s, err := p.stamp(strings.TrimSpace(val), prop.Params, line)
+			if err != nil {
+				p.warn(line, "ignored EXDATE %q: %v", val, err)
+				continue
+			}
+			if v.exdates == nil {
+				v.exdates = map[int64]bool{}
+			}
+			v.exdates[conform(s, st).UnixNano()] = true
+		}
+	}
+
+	v.tmpl = p.fields(props)
+	v.tmpl.UID = v.uid
+	v.tmpl.AllDay = v.allDay
+	v.tmpl.Floating = v.floating
+	return v, nil
+}
+
+// conform makes an EXDATE or RDATE comparable with DTSTART: a date in a timed
+// series is midnight in the series' zone (as python-dateutil reads it), a
+// date-time in an all-day series is its date.
+func conform(s, start stamp) time.Time {
+	switch {
+	case s.date && !start.date:
+		y, m, d := s.t.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, start.t.Location())
+	case !s.date && start.date:
+		y, m, d := s.t.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	return s.t
+}
+
+// duration works out an event's length: DTEND, else DURATION, else one day for a
+// date and nothing for a date-time (RFC 5545 §3.6.1).
+func (p *parser) duration(props ical.Props, st stamp, line int) (time.Duration, error) {
+	def := time.Duration(0)
+	if st.date {
+		def = 24 * time.Hour
+	}
+	if end := props.Get(ical.PropDateTimeEnd); end != nil {
+		e, err := p.stamp(end.Value, end.Params, line)
+		if err != nil {
+			return 0, fmt.Errorf("DTEND: %w", err)
+		}
+		d := conform(e, st).Sub(st.t)
+		if d == 0 && st.date {
+			return def, nil // DTEND = DTSTART on a date: exporters mean that one day
+		}
+		if d < 0 {
+			p.warn(line, "DTEND is before DTSTART; using the default length")
+			return def, nil
+		}
+		return d, nil
+	}
+	if dp := props.Get(ical.PropDuration); dp != nil {
+		d, err := dp.Duration()
+		if err != nil {
+			return 0, fmt.Errorf("DURATION: %w", err)
+		}
+		if d < 0 {
+			p.warn(line, "negative DURATION; using the default length")
+			return def, nil
+		}
+		return d, nil
+	}
+	return def, nil
+}
+
+// stamp reads a DATE or DATE-TIME value and checks its year is one rrule-go can
+// work with.
+func (p *parser) stamp(value string, params ical.Params, line int) (stamp, error) {
+	s, err := p.readStamp(value, params, line)
+	if err == nil && (s.t.Year() < minYear || s.t.Year() > maxYear) {
+		return stamp{}, fmt.Errorf("date %q out of range", value)
+	}
+	return s, err
+}
+
+// The years a date may have; rrule-go fails outside them.
+const (
+	minYear = 1000
+	maxYear = 9000
+)
+
+// readStamp reads a DATE or DATE-TIME value. UTC values are shown in X-WR-TIMEZONE
+// when the feed has one, so a series keeps its wall-clock time across DST as
+// the exporting app meant (x_wr_timezone does the same).
+func (p *parser) readStamp(value string, params ical.Params, line int) (stamp, error) {
+	value = strings.TrimSpace(value)
+	switch {
+	case len(value) == 8:
+		t, err := time.ParseInLocation("20060102", value, time.UTC)
+		if err != nil {
+			return stamp{}, fmt.Errorf("bad date %q", value)
+		}
+		return stamp{t: t, date: true}, nil
+	case len(value) == 16 && (value[15] == 'Z' || value[15] == 'z') && params.Get(ical.PropTimezoneID) != "":
+		// "TZID=America/New_York:20211222T170000Z" is invalid; the TZID wins, as
+		// in python-icalendar.
+		return p.stamp(value[:15], params, line)
+	case len(value) == 16 && (value[15] == 'Z' || value[15] == 'z'):
+		t, err := time.ParseInLocation("20060102T150405", value[:15], time.UTC)
+		if err != nil {
+			return stamp{}, fmt.Errorf("bad date-time %q", value)
+		}
+		if p.xwr != nil {
+			t = t.In(p.xwr)
+		}
+		return stamp{t: t}, nil
+	case len(value) == 15:
+		loc, floating := p.floating, true
+		if tzid := params.Get(ical.PropTimezoneID); tzid != "" {
+			loc, floating = p.zone(tzid, line), false
+		}
+		t, err := time.ParseInLocation("20060102T150405", value, loc)
+		if err != nil {
+			return stamp{}, fmt.Errorf("bad date-time %q", value)
+		}
+		return stamp{t: firstOccurrence(t), floating: floating}, nil
+	}
+	return stamp{}, fmt.Errorf("bad date or date-time %q", value)
+}
+
+// zone resolves a TZID once per feed: a zone name go can load, else the
+// VTIMEZONE's X-LIC-LOCATION, else a zone built from the VTIMEZONE's rules,
+// else its standard offset all year, else UTC — with a warning for the last two.
+func (p *parser) zone(tzid string, line int) *time.Location {
+	if loc, ok := p.zones[tzid]; ok {
+		return loc
+	}
+	loc, ok := loadZone(tzid)
+	if !ok {
+		loc = p.fromVTimezone(tzid, line)
+	}
+	p.zones[tzid] = loc
+	return loc
+}
+
+func (p *parser) fromVTimezone(tzid string, line int) *time.Location {
+	vtz := p.vtz[strings.TrimSpace(tzid)]
+	if vtz == nil {
+		p.warn(line, "unknown time zone %q (no VTIMEZONE); reading its times as UTC", tzid)
+		return time.UTC
+	}
+	if lic := vtz.Props.Get("X-LIC-LOCATION"); lic != nil {
+		if loc, ok := loadZone(lic.Value); ok {
+			return loc
+		}
+	}
+	if loc, err := locationFromVTimezone(tzid, vtz); err == nil {
+		return loc
+	}
+	var offset *ical.Prop
+	for _, child := range vtz.Children {
+		if child.Name == "STANDARD" || (offset == nil && child.Name == "DAYLIGHT") {
+			if o := child.Props.Get("TZOFFSETTO"); o != nil {
+				offset = o
+			}
+		}
+	}
+	if offset != nil {
+		if secs, ok := parseOffset(offset.Value); ok {
+			p.warn(line, "unknown time zone %q; using its VTIMEZONE's standard offset %s all year", tzid, offset.Value)
+			return time.FixedZone(tzid, secs)
+		}
+	}
+	p.warn(line, "unknown time zone %q (unusable VTIMEZONE); reading its times as UTC", tzid)
+	return time.UTC
+}
+
+// parseOffset reads a UTC-OFFSET value ("+0100", "-053000").
+func parseOffset(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) != 5 && len(s) != 7 || (s[0] != '+' && s[0] != '-') {
+		return 0, false
+	}
+	n := 0
+	for i, part := range []string{s[1:3], s[3:5], s[5:]} {
+		if part == "" {
+			continue
+		}
+		x, err := strconv.Atoi(part)
+		if err != nil || x < 0 || x > 59 {
+			return 0, false
+		}
+		n += x * []int{3600, 60, 1}[i]
+	}
+	if s[0] == '-' {
+		n = -n
+	}
+	return n, true
+}
+
+// rule builds a recurrence rule anchored at DTSTART. UNTIL is read the way
+// python-dateutil and recurring_ical_events read it, so both agree on the last
+// instance: in the floating zone for a floating series, as a date for an all-day
+// series, and otherwise as UTC (a date UNTIL meaning its midnight UTC).
+func (p *parser) rule(value string, st stamp) (*rrule.RRule, error) {
+	var parts []string
+	var until string
+	for _, part := range strings.Split(strings.TrimSpace(value), ";") {
+		k, v, _ := strings.Cut(part, "=")
+		switch strings.ToUpper(strings.TrimSpace(k)) {
+		case "":
+			continue
+		case "UNTIL":
+			until = strings.TrimSpace(v)
+			continue
+		}
+		parts = append(parts, part)
+	}
+	opt, err := rrule.StrToROption(strings.Join(parts, ";"))
+	if err != nil {
+		return nil, err
+	}
+	if opt.Freq == rrule.MINUTELY || opt.Freq == rrule.SECONDLY {
+		// Meetings do not repeat by the minute, and walking such a rule from a
+		// DTSTART years back would stall a sync.
+		return nil, fmt.Errorf("FREQ=%v is not supported", opt.Freq)
+	}
+	if until != "" {
+		u, err := untilTime(until, st)
+		if err != nil {
+			return nil, err
+		}
+		opt.Until = u
+	}
+	opt.Dtstart = st.t
+	return rrule.NewRRule(*opt)
+}
+
+func untilTime(s string, st stamp) (time.Time, error) {
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "Z"), "z")
+	bad := fmt.Errorf("bad UNTIL %q", s)
+	if len(s) < 8 {
+		return time.Time{}, bad
+	}
+	loc := time.UTC
+	if st.floating {
+		loc = st.t.Location()
+	}
+	if st.date {
+		s = s[:8]
+	}
+	layout := "20060102T150405"
+	if len(s) == 8 {
+		layout = "20060102"
+	}
+	t, err := time.ParseInLocation(layout, s, loc)
+	if err != nil {
+		return time.Time{}, bad
+	}
+	return t, nil
+}
+
+// rdate reads one RDATE value: a date, a date-time or a PERIOD (start/end or
+// start/duration).
+func (p *parser) rdate(val string, params ical.Params, st stamp, line int) (rdate, error) {
+	startS, rest, isPeriod := strings.Cut(val, "/")
+	s, err := p.stamp(startS, params, line)
+	if err != nil {
+		return rdate{}, err
+	}
+	rd := rdate{t: conform(s, st)}
+	if !isPeriod {
+		return rd, nil
+	}
+	if strings.HasPrefix(rest, "P") || strings.HasPrefix(rest, "+P") {
+		dp := ical.NewProp(ical.PropDuration)
+		dp.Value = rest
+		d, err := dp.Duration()
+		if err != nil || d < 0 {
+			return rdate{}, fmt.Errorf("bad period %q", val)
+		}
+		rd.dur, rd.hasDur = d, true
+		return rd, nil
+	}
+	e, err := p.stamp(rest, params, line)
+	if err != nil || e.t.Before(s.t) {
+		return rdate{}, fmt.Errorf("bad period %q", val)
+	}
+	rd.dur, rd.hasDur = e.t.Sub(s.t), true
+	return rd, nil
+}
+
+// fields reads everything about an event but its times.
+func (p *parser) fields(props ical.Props) calendar.Event {
+	ev := calendar.Event{Calendar: p.calName(), Status: calendar.StatusConfirmed}
+	if s := props.Get(ical.PropSummary); s != nil {
+		ev.Summary = unescapeText(s.Value)
+	}
+	if s := props.Get(ical.PropStatus); s != nil {
+		switch strings.ToUpper(strings.TrimSpace(s.Value)) {
+		case "TENTATIVE":
+			ev.Status = calendar.StatusTentative
+		case "CANCELLED", "CANCELED":
+			ev.Status = calendar.StatusCancelled
+		}
+	}
+	if t := props.Get(ical.PropTransparency); t != nil && strings.EqualFold(strings.TrimSpace(t.Value), "TRANSPARENT") {
+		ev.Transparent = true
+	}
+	if b := props.Get("X-MICROSOFT-CDO-BUSYSTATUS"); b != nil {
+		switch strings.ToUpper(strings.TrimSpace(b.Value)) {
+		case "OOF":
+			ev.Kind = calendar.KindOutOfOffice
+		case "FREE":
+			ev.Transparent = true
+		}
+	}
+	if t := props.Get("X-SIDEWAYS"); t != nil {
+		switch tag := strings.ToLower(strings.TrimSpace(t.Value)); tag {
+		case calendar.TagSuggestion, calendar.TagInvite:
+			ev.Tag = tag
+		}
+	}
+	if t := props.Get("X-SIDEWAYS-PEER"); t != nil {
+		ev.TagPeer = email(t.Value)
+	}
+
+	var orgName string
+	if o := props.Get(ical.PropOrganizer); o != nil {
+		ev.Organizer = email(o.Value)
+		orgName = unescapeText(o.Params.Get(ical.ParamCommonName))
+	}
+	for _, a := range props.Values(ical.PropAttendee) {
+		addr := email(a.Value)
+		if addr == "" || ev.Attendee(addr) != nil {
+			continue
+		}
+		at := calendar.Attendee{
+			Email:    addr,
+			Name:     unescapeText(a.Params.Get(ical.ParamCommonName)),
+			PartStat: calendar.PartStatNeedsAction,
+		}
+		if ps := strings.TrimSpace(a.Params.Get(ical.ParamParticipationStatus)); ps != "" {
+			at.PartStat = calendar.PartStat(strings.ToLower(ps))
+		}
+		switch strings.ToUpper(a.Params.Get(ical.ParamCalendarUserType)) {
+		case "ROOM", "RESOURCE":
+			at.Resource = true
+		}
+		if strings.EqualFold(a.Params.Get(ical.ParamRole), "OPT-PARTICIPANT") {
+			at.Optional = true
+		}
+		ev.Attendees = append(ev.Attendees, at)
+	}
+	// Exporters often leave the organizer out of the attendee list; they attend.
+	if len(ev.Attendees) > 0 && ev.Organizer != "" && ev.Attendee(ev.Organizer) == nil {
+		ev.Attendees = append(ev.Attendees, calendar.Attendee{
+			Email: ev.Organizer, Name: orgName, PartStat: calendar.PartStatAccepted,
+		})
+	}
+	return ev
+}
+
+func (p *parser) calName() string { return p.name }
+
+// email reads a calendar user address: "mailto:" in any case, whitespace
+// trimmed, lower-cased. Anything that is not an email address gives "".
+func email(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) >= 7 && strings.EqualFold(v[:7], "mailto:") {
+		v = strings.TrimSpace(v[7:])
+	}
+	if !strings.Contains(v, "@") || strings.ContainsAny(v, " \t:") {
+		return ""
+	}
+	return strings.ToLower(v)
+}
+
+// firstOccurrence resolves a wall time that a zone shows twice (when clocks go
+// back) to its first occurrence, as RFC 5545 §3.3.5 asks; Go's time.Date may
+// pick either.
+func firstOccurrence(t time.Time) time.Time {
+	loc := t.Location()
+	if loc == time.UTC {
+		return t
+	}
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	wall := time.Date(y, mo, d, h, mi, s, t.Nanosecond(), time.UTC)
+	best := t
+	for _, probe := range []time.Time{t.Add(-24 * time.Hour), t.Add(24 * time.Hour)} {
+		_, off := probe.Zone()
+		c := wall.Add(-time.Duration(off) * time.Second).In(loc)
+		cy, cmo, cd := c.Date()
+		ch, cmi, cs := c.Clock()
+		if c.Before(best) && cy == y && cmo == mo && cd == d && ch == h && cmi == mi && cs == s {
+			best = c
+		}
+	}
+	return best
+}
