@@ -14,6 +14,7 @@ import (
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/daemon/state"
 	"github.com/sidewayscal/sideways/rules"
 )
 
@@ -27,7 +28,12 @@ type Calendar struct {
 type Daemon struct {
 	Engine    *rules.Engine
 	Calendars []Calendar
-	// Dismissals returns the suggestions the user deleted; nil means none.
+	// Writer writes to the writable calendar; nil when there is none.
+	Writer calendar.Writer
+	// Store is the state database; nil for one-shot commands that keep none.
+	Store *state.DB
+	// Dismissals returns the suggestions the user deleted; nil means: read
+	// them from Store, or none without a store.
 	Dismissals func(ctx context.Context) ([]rules.Dismissal, error)
 	Now        func() time.Time
 	Logger     *slog.Logger
@@ -85,8 +91,12 @@ func (d *Daemon) Gather(ctx context.Context) (*rules.Input, error) {
 		in.Events = append(in.Events, evs...)
 	}
 	slices.SortStableFunc(in.Events, func(a, b calendar.Event) int { return a.Start.Compare(b.Start) })
-	if d.Dismissals != nil {
-		ds, err := d.Dismissals(ctx)
+	dismissals := d.Dismissals
+	if dismissals == nil && d.Store != nil {
+		dismissals = d.dismissals
+	}
+	if dismissals != nil {
+		ds, err := dismissals(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("read dismissals: %w", err)
 		}

@@ -2,8 +2,6 @@ package rules
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding/base32"
 	"fmt"
 	"slices"
 	"strings"
@@ -43,6 +41,9 @@ type Action struct {
 	// EventID is the deterministic id of a new event, or the id of the event a
 	// move or withdraw changes.
 	EventID string
+	// Period is the due period a new event's id derives from (see
+	// calendar.EventID): the due date, or "never-met".
+	Period string
 	// Event is the existing event a move or withdraw changes.
 	Event  *calendar.Event
 	Reason string
@@ -148,7 +149,7 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 			continue
 		}
 		pl.act(p, Action{Kind: kind, Assessment: a, Slot: f.slot, Alternatives: f.alts, PassedOver: f.passed,
-			EventID: EventID(pl.writable, a.Peer.Email, period(a)),
+			EventID: calendar.EventID(pl.writable, strings.ToLower(a.Peer.Email), period(a, f.slot)), Period: period(a, f.slot),
 			Reason:  string(a.State) + ": " + a.Why})
 	}
 	p.Warnings = warnings(cfg, now, as)
@@ -156,21 +157,16 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 }
 
 // period names the due period a new event belongs to, for its deterministic id:
-// a retry or a second daemon in the same period derives the same id.
-func period(a *Assessment) string {
-	if a.LastMet.IsZero() {
-		return "never-met"
+// the due date (or "never-met") and the slot's date. A retry, or a second
+// daemon, in the same period derives the same id; a later proposal after a
+// withdrawal or a dismissal lands on another date and so gets a fresh id (Google
+// never reuses the id of a deleted event).
+func period(a *Assessment, slot calendar.Interval) string {
+	due := "never-met"
+	if !a.LastMet.IsZero() {
+		due = a.DueAt.Format(time.DateOnly)
 	}
-	return a.DueAt.Format("2006-01-02")
-}
-
-var idEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)
-
-// EventID derives the id of an event sideways writes from the calendar, the peer
-// and the due period. It uses only a–v and 0–9 (base32hex), as Google requires.
-func EventID(calendarName, peer, period string) string {
-	sum := sha256.Sum256([]byte(calendarName + "\x00" + strings.ToLower(peer) + "\x00" + period))
-	return "sd" + strings.ToLower(idEncoding.EncodeToString(sum[:15]))
+	return due + "/" + slot.Start.In(a.DueAt.Location()).Format(time.DateOnly)
 }
 
 // planner holds the calendar as the slot finder sees it while a plan is built.

@@ -214,3 +214,28 @@ func days(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d days", n)
 }
+
+// Draft is the event an action writes: a suggestion on the user's own calendar
+// (no attendees, marked free, the why and the private notes in its text), or an
+// invite to the peer (agenda and questions only). id is the event id to use.
+func Draft(cfg *config.Config, a *Action, id string) calendar.Draft {
+	p := a.Assessment.Peer
+	d := calendar.Draft{ID: id, Start: a.Slot.Start, End: a.Slot.End, TagPeer: p.Email}
+	if a.Kind == Invite || a.Event != nil && a.Event.Tag == calendar.TagInvite {
+		d.Tag = calendar.TagInvite
+		d.Summary = Title(cfg, p)
+		d.Description = InviteText(cfg, a)
+		d.Attendees = []calendar.Attendee{
+			{Email: cfg.Me.Emails[0], Name: cfg.Me.Name, PartStat: calendar.PartStatAccepted},
+			{Email: p.Email, Name: p.Name, PartStat: calendar.PartStatNeedsAction},
+		}
+		d.Meet = a.Assessment.Location == "video"
+		d.SendUpdates = true
+		return d
+	}
+	d.Tag = calendar.TagSuggestion
+	d.Summary = SuggestionTitle(p)
+	d.Description = SuggestionText(cfg, a)
+	d.Transparent = true
+	return d
+}

@@ -559,19 +559,6 @@ func TestLifecycleActions(t *testing.T) {
 	}
 }
 
-func TestEventID(t *testing.T) {
-	id := EventID("work", "Dana@acme.test", "2026-11-30")
-	if id != EventID("work", "dana@acme.test", "2026-11-30") {
-		t.Error("event id depends on the email's case")
-	}
-	if id == EventID("work", "dana@acme.test", "2026-12-07") || id == EventID("home", "dana@acme.test", "2026-11-30") {
-		t.Error("event id ignores the period or the calendar")
-	}
-	if len(id) < 5 || len(id) > 1024 || strings.Trim(id, "abcdefghijklmnopqrstuv0123456789") != "" {
-		t.Errorf("event id %q is not base32hex lower case of 5-1024 characters", id)
-	}
-}
-
 func TestCompileErrors(t *testing.T) {
 	yaml := fmt.Sprintf(baseYAML, "", peer("Dana Whitfield", "dana@acme.test", "Finance"), `
   - name: typo

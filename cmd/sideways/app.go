@@ -146,6 +146,7 @@ Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usag
 		newStatusCommand(g),
 		newPlanCommand(g),
 		newEventsCommand(g),
+		newLogCommand(g),
 	)
 	return root
 }

@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -34,6 +35,9 @@ func TestOpenMigratesOnce(t *testing.T) {
 	}
 	if err := db.RecordCycle(t.Context(), state.Cycle{OK: true}); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		t.Errorf("no write-ahead log next to the database: %v", err)
 	}
 	db.Close()
 	// Reopening keeps the data and applies nothing twice.

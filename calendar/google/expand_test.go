@@ -1,0 +1,185 @@
+package google_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	calendarv3 "google.golang.org/api/calendar/v3"
+
+	"github.com/sidewayscal/sideways/calendar"
+)
+
+type occ struct {
+	ID, Summary string
+	Start       string
+	RecID       string
+	Status      calendar.Status
+}
+
+func occs(evs []calendar.Event) []occ {
+	var out []occ
+	for _, e := range evs {
+		o := occ{ID: e.ID, Summary: e.Summary, Start: e.Start.Format(time.RFC3339), Status: e.Status}
+		if e.AllDay {
+			o.Start = e.Start.Format(time.DateOnly)
+		}
+		if !e.RecurrenceID.IsZero() {
+			o.RecID = e.RecurrenceID.Format(time.RFC3339)
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// TestRecurringThroughSync covers the recurrence strategy end to end: series
+// masters and exceptions are listed (singleEvents=false) and expanded locally
+// in the series' zone, across a DST change, with EXDATE, a moved instance, a
+// cancelled instance, and later the whole series deleted.
+func TestRecurringThroughSync(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	ny, _ := time.LoadLocation("America/New_York")
+	// Weekly on Mondays 10:00 New York, from 2026-10-26 (EDT) across the
+	// 2026-11-01 switch to EST.
+	series := e.srv.Insert("primary", &calendarv3.Event{
+		Id:      "series01",
+		Summary: "Staff",
+		Start:   &calendarv3.EventDateTime{DateTime: "2026-10-26T10:00:00-04:00", TimeZone: "America/New_York"},
+		End:     &calendarv3.EventDateTime{DateTime: "2026-10-26T11:00:00-04:00", TimeZone: "America/New_York"},
+		Recurrence: []string{
+			"RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=5",
+			"EXDATE;TZID=America/New_York:20261109T100000",
+		},
+	})
+	// The 2026-11-16 instance moved to Tuesday 14:00.
+	e.srv.Insert("primary", &calendarv3.Event{
+		Id: "series01_20261116T150000Z", Summary: "Staff (moved)", RecurringEventId: series.Id,
+		OriginalStartTime: &calendarv3.EventDateTime{DateTime: "2026-11-16T10:00:00-05:00", TimeZone: "America/New_York"},
+		Start:             &calendarv3.EventDateTime{DateTime: "2026-11-17T14:00:00-05:00", TimeZone: "America/New_York"},
+		End:               &calendarv3.EventDateTime{DateTime: "2026-11-17T15:00:00-05:00", TimeZone: "America/New_York"},
+	})
+	// An all-day series: three days.
+	e.srv.Insert("primary", &calendarv3.Event{
+		Id: "offsite1", Summary: "Offsite",
+		Start:      &calendarv3.EventDateTime{Date: "2026-12-01", TimeZone: "UTC"},
+		End:        &calendarv3.EventDateTime{Date: "2026-12-02", TimeZone: "UTC"},
+		Recurrence: []string{"RRULE:FREQ=DAILY;COUNT=3"},
+	})
+	src := e.source()
+	if err := src.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The 2026-11-23 instance is cancelled (deleted from the web UI).
+	e.srv.Delete("primary", "series01_20261123T150000Z")
+	if err := src.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.srv.Requests() {
+		if r.Query.Has("singleEvents") && r.Query.Get("singleEvents") != "false" {
+			t.Errorf("list sent singleEvents=%s", r.Query.Get("singleEvents"))
+		}
+	}
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, ny)
+	to := time.Date(2027, 1, 1, 0, 0, 0, 0, ny)
+	evs, err := src.Events(ctx, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []occ{
+		{ID: "series01_20261026T140000Z", Summary: "Staff", Start: "2026-10-26T10:00:00-04:00", RecID: "2026-10-26T14:00:00Z", Status: "confirmed"},
+		{ID: "series01_20261102T150000Z", Summary: "Staff", Start: "2026-11-02T10:00:00-05:00", RecID: "2026-11-02T15:00:00Z", Status: "confirmed"},
+		{ID: "series01_20261116T150000Z", Summary: "Staff (moved)", Start: "2026-11-17T14:00:00-05:00", RecID: "2026-11-16T15:00:00Z", Status: "confirmed"},
+		{ID: "series01_20261123T150000Z", Summary: "Staff", Start: "2026-11-23T10:00:00-05:00", RecID: "2026-11-23T15:00:00Z", Status: "cancelled"},
+		{ID: "offsite1_20261201", Summary: "Offsite", Start: "2026-12-01", RecID: "2026-12-01T00:00:00Z", Status: "confirmed"},
+		{ID: "offsite1_20261202", Summary: "Offsite", Start: "2026-12-02", RecID: "2026-12-02T00:00:00Z", Status: "confirmed"},
+		{ID: "offsite1_20261203", Summary: "Offsite", Start: "2026-12-03", RecID: "2026-12-03T00:00:00Z", Status: "confirmed"},
+	}
+	if diff := cmp.Diff(want, occs(evs)); diff != "" {
+		t.Errorf("Events() mismatch (-want +got):\n%s", diff)
+	}
+	for _, ev := range evs {
+		if ev.UID != "series01@google.com" && ev.UID != "offsite1@google.com" {
+			t.Errorf("%s: UID %q, want the series' iCalUID", ev.ID, ev.UID)
+		}
+	}
+
+	// The window is half-open on occurrences: only the 2026-11-02 instance.
+	evs, _ = src.Events(ctx, time.Date(2026, 11, 2, 10, 30, 0, 0, ny), time.Date(2026, 11, 9, 0, 0, 0, 0, ny))
+	if diff := cmp.Diff([]occ{want[1]}, occs(evs)); diff != "" {
+		t.Errorf("narrow window (-want +got):\n%s", diff)
+	}
+
+	// Deleting the series removes every instance, exceptions included.
+	e.srv.Delete("primary", series.Id)
+	if err := src.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	evs, _ = src.Events(ctx, from, to)
+	if diff := cmp.Diff(want[4:], occs(evs)); diff != "" {
+		t.Errorf("after deleting the series (-want +got):\n%s", diff)
+	}
+}
+
+// TestMapping checks how Google's fields land on calendar.Event.
+func TestMapping(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	e.srv.Insert("primary", &calendarv3.Event{
+		Id: "oneonone1", Summary: "Dana / Alex", Status: "tentative",
+		Start:     &calendarv3.EventDateTime{DateTime: "2026-11-24T10:00:00-05:00", TimeZone: "America/New_York"},
+		End:       &calendarv3.EventDateTime{DateTime: "2026-11-24T10:30:00-05:00", TimeZone: "America/New_York"},
+		Organizer: &calendarv3.EventOrganizer{Email: "Dana@Acme.test"},
+		Attendees: []*calendarv3.EventAttendee{
+			{Email: "dana@acme.test", DisplayName: "Dana", ResponseStatus: "accepted", Organizer: true},
+			{Email: "alex@acme.test", ResponseStatus: "needsAction", Self: true},
+			{Email: "room-4@resource.calendar.google.com", ResponseStatus: "accepted", Resource: true},
+			{Email: "erin@acme.test", ResponseStatus: "declined", Optional: true},
+		},
+	})
+	e.srv.Insert("primary", &calendarv3.Event{Id: "ooo01", Summary: "Out", EventType: "outOfOffice", Transparency: "opaque",
+		Start: &calendarv3.EventDateTime{DateTime: "2026-11-25T09:00:00Z"}, End: &calendarv3.EventDateTime{DateTime: "2026-11-25T17:00:00Z"}})
+	e.srv.Insert("primary", &calendarv3.Event{Id: "focus1", Summary: "Focus", EventType: "focusTime", Transparency: "transparent",
+		Start: &calendarv3.EventDateTime{DateTime: "2026-11-26T09:00:00Z"}, End: &calendarv3.EventDateTime{DateTime: "2026-11-26T11:00:00Z"}})
+	e.srv.Insert("primary", &calendarv3.Event{Id: "sdsuggest1", Summary: "Suggested", Transparency: "transparent",
+		Start: &calendarv3.EventDateTime{DateTime: "2026-11-27T15:00:00Z"}, End: &calendarv3.EventDateTime{DateTime: "2026-11-27T15:30:00Z"},
+		ExtendedProperties: &calendarv3.EventExtendedProperties{Private: map[string]string{"sideways": "suggestion", "sideways_peer": "dana@acme.test"}}})
+	e.srv.Insert("primary", &calendarv3.Event{Id: "faketag1", Summary: "Not ours", ICalUID: "x@example.com",
+		Start: &calendarv3.EventDateTime{Date: "2026-11-28"}, End: &calendarv3.EventDateTime{Date: "2026-11-29"},
+		ExtendedProperties: &calendarv3.EventExtendedProperties{Private: map[string]string{"sideways": "mine"}}})
+	src := e.source()
+	if err := src.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := src.Events(ctx, day0, day0.AddDate(0, 0, 14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	start := time.Date(2026, 11, 24, 10, 0, 0, 0, ny)
+	want := []calendar.Event{
+		{Calendar: "work", ID: "oneonone1", UID: "oneonone1@google.com", Start: start, End: start.Add(30 * time.Minute),
+			Status: calendar.StatusTentative, Summary: "Dana / Alex", Organizer: "dana@acme.test",
+			Attendees: []calendar.Attendee{
+				{Email: "dana@acme.test", Name: "Dana", PartStat: calendar.PartStatAccepted},
+				{Email: "alex@acme.test", PartStat: calendar.PartStatNeedsAction},
+				{Email: "room-4@resource.calendar.google.com", PartStat: calendar.PartStatAccepted, Resource: true},
+				{Email: "erin@acme.test", PartStat: calendar.PartStatDeclined, Optional: true},
+			}},
+		{Calendar: "work", ID: "ooo01", UID: "ooo01@google.com", Start: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC),
+			End: time.Date(2026, 11, 25, 17, 0, 0, 0, time.UTC), Status: calendar.StatusConfirmed, Summary: "Out",
+			Organizer: owner, Kind: calendar.KindOutOfOffice},
+		{Calendar: "work", ID: "focus1", UID: "focus1@google.com", Start: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC),
+			End: time.Date(2026, 11, 26, 11, 0, 0, 0, time.UTC), Status: calendar.StatusConfirmed, Summary: "Focus",
+			Transparent: true, Organizer: owner, Kind: calendar.KindFocusTime},
+		{Calendar: "work", ID: "sdsuggest1", UID: "sdsuggest1@google.com", Start: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC),
+			End: time.Date(2026, 11, 27, 15, 30, 0, 0, time.UTC), Status: calendar.StatusConfirmed, Summary: "Suggested",
+			Transparent: true, Organizer: owner, Tag: calendar.TagSuggestion, TagPeer: "dana@acme.test"},
+		{Calendar: "work", ID: "faketag1", UID: "x@example.com", Start: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC),
+			End: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), AllDay: true, Status: calendar.StatusConfirmed,
+			Summary: "Not ours", Organizer: owner},
+	}
+	if diff := cmp.Diff(want, evs); diff != "" {
+		t.Errorf("Events() mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,307 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/daemon/state"
+	"github.com/sidewayscal/sideways/rules"
+)
+
+// Syncer is a calendar that keeps a local mirror (Google): Sync brings the
+// mirror up to date, and Events then reads it without network.
+type Syncer interface {
+	Sync(ctx context.Context) error
+}
+
+// Done is one calendar write a cycle made.
+type Done struct {
+	Action  rules.Action
+	EventID string
+	// Note says what happened when it was not a plain write ("already on the
+	// calendar", "was deleted meanwhile").
+	Note string
+}
+
+// Result is what one cycle did.
+type Result struct {
+	Plan *rules.Plan
+	Done []Done
+	// Dismissed are the peers whose suggestion the user deleted since the last cycle.
+	Dismissed []string
+	// Warnings are problems that did not stop the cycle (a feed that failed).
+	Warnings []string
+}
+
+// maxGenerations bounds how many ids a proposal tries when earlier ids of the
+// same peer and period were used by events since deleted (Google never reuses
+// an event id).
+const maxGenerations = 32
+
+// Cycle is one pass: sync every calendar, gather, notice what the user did to
+// earlier suggestions, plan, act by mode, and record the result in the state
+// database. It returns a non-nil error when the cycle failed; what it wrote
+// before failing is recorded.
+func (d *Daemon) Cycle(ctx context.Context) (*Result, error) {
+	at := d.Now()
+	res, err := d.cycle(ctx)
+	if d.Store != nil {
+		c := state.Cycle{At: at, OK: err == nil}
+		if err != nil {
+			c.Err = err.Error()
+		}
+		if rerr := d.Store.RecordCycle(context.WithoutCancel(ctx), c); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
+	return res, err
+}
+
+func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
+	cfg := d.Engine.Config()
+	res := &Result{}
+	writable := writableName(cfg)
+
+	// 1. Sync. A calendar that cannot sync is read from its last mirror, unless
+	// it is the one we write to: acting on a stale copy of it could duplicate or
+	// dismiss wrongly.
+	for _, c := range d.Calendars {
+		s, ok := c.Source.(Syncer)
+		if !ok {
+			continue
+		}
+		err := s.Sync(ctx)
+		if err == nil {
+			if d.Store != nil {
+				if cerr := d.Store.ClearAuthProblem(ctx, c.Name); cerr != nil {
+					return res, cerr
+				}
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		if errors.Is(err, calendar.ErrAuth) && d.Store != nil {
+			if serr := d.Store.SetAuthProblem(ctx, c.Name, `sign-in expired or revoked: run "sideways auth google --calendar `+c.Name+`" again`); serr != nil {
+				return res, serr
+			}
+		}
+		if c.Name == writable || errors.Is(err, calendar.ErrAuth) {
+			return res, fmt.Errorf("sync %s: %w", c.Name, err)
+		}
+		d.Logger.Warn("calendar did not sync; using its last copy", "calendar", c.Name, "err", err)
+		res.Warnings = append(res.Warnings, fmt.Sprintf("calendar %s did not sync (%v); used its last copy", c.Name, err))
+	}
+
+	// 2. Gather.
+	in, gerr := d.Gather(ctx)
+	if in == nil {
+		return res, gerr
+	}
+	for _, e := range unjoin(gerr) {
+		var fe *FeedError
+		if errors.As(e, &fe) && fe.Calendar == writable {
+			return res, e
+		}
+		res.Warnings = append(res.Warnings, e.Error())
+	}
+
+	// 3. What did the user do to earlier suggestions?
+	if d.Store != nil && writable != "" {
+		dismissed, err := d.reconcile(ctx, in, writable)
+		if err != nil {
+			return res, err
+		}
+		res.Dismissed = dismissed
+		if len(dismissed) > 0 {
+			if in.Dismissals, err = d.dismissals(ctx); err != nil {
+				return res, err
+			}
+		}
+	}
+
+	// 4. Plan.
+	p, err := d.Engine.Plan(in)
+	if err != nil {
+		return res, err
+	}
+	p.Warnings = append(p.Warnings, res.Warnings...)
+	res.Plan = p
+
+	// 5. Act.
+	if cfg.Mode == config.ModeReport || d.Writer == nil {
+		return res, nil
+	}
+	for i := range p.Actions {
+		a := p.Actions[i]
+		if a.Mode == config.ModeReport {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		done, err := d.act(ctx, cfg, &a, writable)
+		if err != nil {
+			if errors.Is(err, calendar.ErrAuth) && d.Store != nil {
+				_ = d.Store.SetAuthProblem(context.WithoutCancel(ctx), writable, `sign-in expired or revoked: run "sideways auth google --calendar `+writable+`" again`)
+			}
+			return res, fmt.Errorf("%s for %s: %w", a.Kind, a.Assessment.Peer.Email, err)
+		}
+		if done != nil {
+			res.Done = append(res.Done, *done)
+		}
+	}
+	return res, nil
+}
+
+// act carries out one action through the Writer and records it in one
+// transaction. A nil Done means there was nothing to do after all.
+func (d *Daemon) act(ctx context.Context, cfg *config.Config, a *rules.Action, writable string) (*Done, error) {
+	peer := a.Assessment.Peer.Email
+	switch a.Kind {
+	case rules.Propose, rules.Invite:
+		kind := calendar.TagSuggestion
+		if a.Kind == rules.Invite {
+			kind = calendar.TagInvite
+		}
+		for gen := range maxGenerations {
+			id := a.EventID
+			if gen > 0 {
+				id = calendar.EventID(writable, peer, fmt.Sprintf("%s#%d", a.Period, gen))
+			}
+			draft := rules.Draft(cfg, a, id)
+			note := ""
+			switch err := d.Writer.Insert(ctx, draft); {
+			case errors.Is(err, calendar.ErrGone):
+				continue // an earlier event had this id and was deleted: use the next
+			case errors.Is(err, calendar.ErrExists):
+				note = "already on the calendar (an earlier attempt reached it)"
+			case err != nil:
+				return nil, err
+			}
+			w := state.Write{Calendar: writable, EventID: id, Peer: peer, Kind: kind, Start: a.Slot.Start, End: a.Slot.End}
+			if err := d.Store.RecordWrite(context.WithoutCancel(ctx), w, string(a.Kind), a.Reason); err != nil {
+				return nil, err
+			}
+			d.Logger.Info("wrote", "action", a.Kind, "calendar", writable, "event", id, "peer", peer)
+			return &Done{Action: *a, EventID: id, Note: note}, nil
+		}
+		return nil, fmt.Errorf("no free event id after %d tries", maxGenerations)
+	case rules.Move:
+		draft := rules.Draft(cfg, a, a.EventID)
+		switch err := d.Writer.Update(ctx, a.EventID, draft); {
+		case errors.Is(err, calendar.ErrGone):
+			// Deleted since we read the calendar: that is a dismissal.
+			if err := d.Store.Dismiss(context.WithoutCancel(ctx), a.Calendar, a.EventID, peer); err != nil {
+				return nil, err
+			}
+			return &Done{Action: *a, EventID: a.EventID, Note: "was deleted meanwhile: snoozed"}, nil
+		case err != nil:
+			return nil, err
+		}
+		w := state.Write{Calendar: a.Calendar, EventID: a.EventID, Peer: peer, Kind: draft.Tag, Start: a.Slot.Start, End: a.Slot.End}
+		if err := d.Store.RecordWrite(context.WithoutCancel(ctx), w, string(a.Kind), a.Reason); err != nil {
+			return nil, err
+		}
+		return &Done{Action: *a, EventID: a.EventID}, nil
+	case rules.Withdraw:
+		note := ""
+		if err := d.Writer.Delete(ctx, a.EventID); errors.Is(err, calendar.ErrGone) {
+			note = "was already gone"
+		} else if err != nil {
+			return nil, err
+		}
+		if err := d.Store.RemoveWrite(context.WithoutCancel(ctx), a.Calendar, a.EventID, string(a.Kind), a.Reason); err != nil {
+			return nil, err
+		}
+		return &Done{Action: *a, EventID: a.EventID, Note: note}, nil
+	}
+	return nil, fmt.Errorf("unknown action %q", a.Kind)
+}
+
+// reconcile compares the suggestions sideways tracks with the writable
+// calendar as just read: a future suggestion that is gone was deleted by the
+// user (a dismissal: the peer is snoozed); one that now has guests is a real
+// meeting and is no longer tracked; a tagged event the state does not know (an
+// interrupted cycle wrote it) is adopted. It returns the dismissed peers.
+func (d *Daemon) reconcile(ctx context.Context, in *rules.Input, writable string) ([]string, error) {
+	writes, err := d.Store.Writes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*calendar.Event{}
+	for i := range in.Events {
+		e := &in.Events[i]
+		if e.Calendar == writable && e.ID != "" && e.RecurrenceID.IsZero() {
+			byID[e.ID] = e
+		}
+	}
+	var dismissed []string
+	known := map[string]bool{}
+	for _, w := range writes {
+		if w.Calendar != writable {
+			continue
+		}
+		known[w.EventID] = true
+		e := byID[w.EventID]
+		switch {
+		case w.Kind == calendar.TagSuggestion && (e == nil || e.Cancelled()) && w.Start.After(in.Now):
+			if err := d.Store.Dismiss(ctx, w.Calendar, w.EventID, w.Peer); err != nil {
+				return nil, err
+			}
+			d.Logger.Info("suggestion deleted by the user; snoozing", "peer", w.Peer, "event", w.EventID)
+			dismissed = append(dismissed, w.Peer)
+		case e == nil || e.Cancelled() || !w.End.After(in.Now) || hasGuests(e):
+			// Over, gone, or made real by the user: nothing left to track.
+			if err := d.Store.Untrack(ctx, w.Calendar, w.EventID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	ids := make([]string, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		e := byID[id]
+		if known[id] || e.Tag == "" || e.Cancelled() || !e.Start.After(in.Now) || (e.Tag == calendar.TagSuggestion && hasGuests(e)) {
+			continue
+		}
+		w := state.Write{Calendar: writable, EventID: id, Peer: e.TagPeer, Kind: e.Tag, Start: e.Start, End: e.End}
+		if err := d.Store.RecordWrite(ctx, w, "adopt", "found on the calendar with sideways' tag after an interrupted cycle"); err != nil {
+			return nil, err
+		}
+	}
+	return dismissed, nil
+}
+
+func hasGuests(e *calendar.Event) bool { return len(e.Attendees) > 0 }
+
+func writableName(cfg *config.Config) string {
+	for _, c := range cfg.Calendars {
+		if c.Writable {
+			return c.Name
+		}
+	}
+	return ""
+}
+
+// dismissals reads the user's dismissals from the state database.
+func (d *Daemon) dismissals(ctx context.Context) ([]rules.Dismissal, error) {
+	m, err := d.Store.Dismissals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rules.Dismissal, 0, len(m))
+	for peer, at := range m {
+		out = append(out, rules.Dismissal{Peer: peer, At: at})
+	}
+	slices.SortFunc(out, func(a, b rules.Dismissal) int { return a.At.Compare(b.At) })
+	return out, nil
+}
