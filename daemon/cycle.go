@@ -108,7 +108,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 		if errors.As(e, &fe) && fe.Calendar == writable {
 			return res, e
 		}
-		res.Warnings = append(res.Warnings, e.Error())
+		res.Warnings = append(res.Warnings, warning(e))
 	}
 
 	// 3. What did the user do to earlier suggestions?

@@ -130,7 +130,6 @@ func (w *world) state(peer string) rules.State {
 	return ""
 }
 
-
 func TestCycleProposesOnce(t *testing.T) {
 	w := newWorld(t, "propose")
 	res := w.cycle()

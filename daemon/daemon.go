@@ -35,9 +35,15 @@ type Daemon struct {
 	// Dismissals returns the suggestions the user deleted; nil means: read
 	// them from Store, or none without a store.
 	Dismissals func(ctx context.Context) ([]rules.Dismissal, error)
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// PeerBusy, when set (peer_freebusy), returns peers' busy time.
+	PeerBusy PeerBusyFunc
+	Now      func() time.Time
+	Logger   *slog.Logger
 }
+
+// PeerBusyFunc returns the busy time of each peer it can see, by email, and a
+// warning for each it cannot (who then keep only their working hours).
+type PeerBusyFunc func(ctx context.Context, emails []string, from, to time.Time) (map[string][]calendar.Interval, []string, error)
 
 // New returns a daemon with defaults filled in: the real clock and a logger
 // that discards.
@@ -85,12 +91,34 @@ func (d *Daemon) Gather(ctx context.Context) (*rules.Input, error) {
 			errs = append(errs, &FeedError{Calendar: c.Name, Err: err})
 			continue
 		}
+		// A feed that could not be refreshed serves its last good copy (ics.Source);
+		// the plan says so rather than planning on old data in silence.
+		if s, ok := c.Source.(interface{ Stale() error }); ok {
+			if err := s.Stale(); err != nil {
+				in.Warnings = append(in.Warnings, fmt.Sprintf("calendar %s is stale: %v", c.Name, err))
+			}
+		}
 		for i := range evs {
 			evs[i].Calendar = c.Name
 		}
 		in.Events = append(in.Events, evs...)
 	}
 	slices.SortStableFunc(in.Events, func(a, b calendar.Event) int { return a.Start.Compare(b.Start) })
+	if d.PeerBusy != nil && len(cfg.Peers) > 0 {
+		emails := make([]string, len(cfg.Peers))
+		for i, p := range cfg.Peers {
+			emails[i] = p.Email
+		}
+		busy, warns, err := d.PeerBusy(ctx, emails, now, now.Add(cfg.Horizon))
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("peers' free/busy: %w; planning with working hours only", err))
+		}
+		in.PeerBusy = busy
+		in.Warnings = append(in.Warnings, warns...)
+	}
 	dismissals := d.Dismissals
 	if dismissals == nil && d.Store != nil {
 		dismissals = d.dismissals
@@ -116,13 +144,19 @@ func (d *Daemon) Plan(ctx context.Context) (*rules.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fe *FeedError
 	for _, e := range unjoin(gerr) {
-		if errors.As(e, &fe) {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("calendar %s could not be read (%v); planned without it", fe.Calendar, fe.Err))
-		}
+		p.Warnings = append(p.Warnings, warning(e))
 	}
 	return p, nil
+}
+
+// warning words a problem that did not stop planning.
+func warning(err error) string {
+	var fe *FeedError
+	if errors.As(err, &fe) {
+		return fmt.Sprintf("calendar %s could not be read (%v); planned without it", fe.Calendar, fe.Err)
+	}
+	return err.Error()
 }
 
 func unjoin(err error) []error {

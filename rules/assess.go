@@ -51,6 +51,8 @@ type Input struct {
 	Dismissals []Dismissal
 	// PeerBusy is peers' busy time by email, when free/busy is available.
 	PeerBusy map[string][]calendar.Interval
+	// Warnings the shell met while gathering, passed through to the plan.
+	Warnings []string
 }
 
 // Assessment is what sideways knows and decided about one peer.

@@ -150,9 +150,9 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 		}
 		pl.act(p, Action{Kind: kind, Assessment: a, Slot: f.slot, Alternatives: f.alts, PassedOver: f.passed,
 			EventID: calendar.EventID(pl.writable, strings.ToLower(a.Peer.Email), period(a, f.slot)), Period: period(a, f.slot),
-			Reason:  string(a.State) + ": " + a.Why})
+			Reason: string(a.State) + ": " + a.Why})
 	}
-	p.Warnings = warnings(cfg, now, as)
+	p.Warnings = append(warnings(cfg, now, as), in.Warnings...)
 	return p, nil
 }
 

@@ -17,10 +17,7 @@ import (
 
 	_ "time/tzdata" // peers' zones must resolve on hosts without a zone database
 
-	"github.com/sidewayscal/sideways/calendar"
-	"github.com/sidewayscal/sideways/calendar/ics"
 	"github.com/sidewayscal/sideways/config"
-	"github.com/sidewayscal/sideways/daemon"
 	"github.com/sidewayscal/sideways/rules"
 )
 
@@ -111,6 +108,7 @@ type globals struct {
 	configPath     string
 	stateDir       string
 	verbose        bool
+	noBrowser      bool
 }
 
 func newRoot(g *globals) *cobra.Command {
@@ -147,6 +145,8 @@ Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usag
 		newPlanCommand(g),
 		newEventsCommand(g),
 		newLogCommand(g),
+		newRunCommand(g),
+		newAuthCommand(g),
 	)
 	return root
 }
@@ -245,36 +245,4 @@ func (g *globals) load() (*rules.Engine, error) {
 		return nil, err
 	}
 	return rules.Compile(cfg)
-}
-
-// daemonFor wires a daemon over the configured calendars.
-func (g *globals) daemonFor(eng *rules.Engine) (*daemon.Daemon, error) {
-	now, err := clock()
-	if err != nil {
-		return nil, err
-	}
-	cfg := eng.Config()
-	log := g.logger()
-	var cals []daemon.Calendar
-	for _, c := range cfg.Calendars {
-		cals = append(cals, daemon.Calendar{Name: c.Name, Source: g.source(cfg, c, log)})
-	}
-	d := daemon.New(eng, cals)
-	d.Now = now
-	d.Logger = log
-	return d, nil
-}
-
-func (g *globals) source(cfg *config.Config, c config.Calendar, log *slog.Logger) calendar.Source {
-	if c.ICS != "" {
-		return &ics.Source{Name: c.Name, Location: c.ICS, Floating: cfg.Me.Location, Logger: log.With("calendar", c.Name)}
-	}
-	return unavailable{fmt.Errorf("reading Google calendars is not built yet")}
-}
-
-// unavailable is a calendar this build cannot read.
-type unavailable struct{ err error }
-
-func (u unavailable) Events(context.Context, time.Time, time.Time) ([]calendar.Event, error) {
-	return nil, u.err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/calendar/ics"
 	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/rules"
 )
 
 type attendeeJSON struct {
@@ -95,9 +96,13 @@ file or URL directly and needs no config. Floating times are read in --tz
 			if calName != "" && icsFile != "" {
 				return usageError{errors.New("--calendar and --ics cannot be used together")}
 			}
-			var cfg *config.Config
+			var (
+				eng *rules.Engine
+				cfg *config.Config
+			)
 			if icsFile == "" || tz == "" {
-				eng, err := g.load()
+				var err error
+				eng, err = g.load()
 				switch {
 				case err == nil:
 					cfg = eng.Config()
@@ -139,11 +144,19 @@ file or URL directly and needs no config. Floating times are read in --tz
 				}
 				srcs = append(srcs, src{name, &ics.Source{Name: name, Location: icsFile, Floating: loc, Logger: log}})
 			} else {
-				for _, c := range cfg.Calendars {
-					if calName != "" && c.Name != calName {
-						continue
+				db, err := g.openState()
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				d, err := g.daemonFor(cmd.Context(), eng, db, offline)
+				if err != nil {
+					return err
+				}
+				for _, c := range d.Calendars {
+					if calName == "" || c.Name == calName {
+						srcs = append(srcs, src{c.Name, c.Source})
 					}
-					srcs = append(srcs, src{c.Name, g.source(cfg, c, log)})
 				}
 				if len(srcs) == 0 {
 					return fmt.Errorf("no calendar named %q in the config", calName)

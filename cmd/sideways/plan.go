@@ -21,7 +21,12 @@ withdraw, and what a cap held back (with the cap's config key). It writes nothin
 			if err != nil {
 				return err
 			}
-			d, err := g.daemonFor(eng)
+			db, err := g.openState()
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			d, err := g.daemonFor(cmd.Context(), eng, db, offline)
 			if err != nil {
 				return err
 			}

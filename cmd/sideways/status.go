@@ -21,7 +21,12 @@ or declined 1:1s; then warnings about the health of your peer network.`,
 			if err != nil {
 				return err
 			}
-			d, err := g.daemonFor(eng)
+			db, err := g.openState()
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			d, err := g.daemonFor(cmd.Context(), eng, db, offline)
 			if err != nil {
 				return err
 			}
@@ -29,13 +34,43 @@ or declined 1:1s; then warnings about the health of your peer network.`,
 			if p == nil {
 				return err
 			}
+			ctx := cmd.Context()
+			problems, err := db.AuthProblems(ctx)
+			if err != nil {
+				return err
+			}
+			var warns []string
+			for _, a := range problems {
+				warns = append(warns, fmt.Sprintf("calendar %s: %s", a.Calendar, a.Message))
+			}
+			warns = append(warns, p.Warnings...)
+			last, err := db.LastCycle(ctx)
+			if err != nil {
+				return err
+			}
+			var lc *lastCycleJSON
+			if last != nil {
+				lc = &lastCycleJSON{At: rfc(last.At.In(p.Now.Location())), OK: last.OK, Next: optTime(last.Next, p.Now.Location())}
+				if !last.OK {
+					lc.Error = &last.Err
+				}
+			}
 			if asJSON {
 				return writeJSON(g.stdout, statusJSON{Now: rfc(p.Now), Mode: p.Mode, Peers: peersJSON(p),
-					Warnings: nonNil(p.Warnings), LastCycle: nil})
+					Warnings: nonNil(warns), LastCycle: lc})
 			}
-			fmt.Fprintf(g.stdout, "sideways status · %s · mode %s\n\n", p.Now.Format("Mon Jan 2 2006 15:04 MST"), p.Mode)
+			fmt.Fprintf(g.stdout, "sideways status · %s · mode %s\n", p.Now.Format("Mon Jan 2 2006 15:04 MST"), p.Mode)
+			switch {
+			case lc == nil:
+				fmt.Fprintln(g.stdout, "last cycle: none yet (sideways run --once)")
+			case last.OK:
+				fmt.Fprintf(g.stdout, "last cycle: %s, ok\n", last.At.In(p.Now.Location()).Format("Mon Jan 2 15:04"))
+			default:
+				fmt.Fprintf(g.stdout, "last cycle: %s, failed: %s\n", last.At.In(p.Now.Location()).Format("Mon Jan 2 15:04"), last.Err)
+			}
+			fmt.Fprintln(g.stdout)
 			writeTable(g.stdout, p)
-			writeWarnings(g.stdout, p.Warnings)
+			writeWarnings(g.stdout, warns)
 			return nil
 		},
 	}

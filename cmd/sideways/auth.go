@@ -1,0 +1,78 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sidewayscal/sideways/calendar/google"
+	"github.com/sidewayscal/sideways/config"
+)
+
+func newAuthCommand(g *globals) *cobra.Command {
+	auth := &cobra.Command{
+		Use:   "auth",
+		Short: "Sign in to calendar providers",
+	}
+	var name string
+	gc := &cobra.Command{
+		Use:   "google [--calendar NAME]",
+		Short: "Sign in to Google Calendar (OAuth for an installed app)",
+		Long: `Auth google signs in with your own OAuth client (the client_secret file from the
+Google Cloud console): it opens the consent page in your browser (or prints
+its URL), receives the answer on a loopback address (127.0.0.1, a random port)
+with PKCE and a state check, and writes the token file (mode 0600) named in the
+config. Report mode asks for read-only access; propose and invite ask to write
+events. Without --calendar it signs in for every Google calendar in the config.`,
+		Example: "  sideways auth google\n  sideways auth google --calendar work",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			eng, err := g.load()
+			if err != nil {
+				return err
+			}
+			cfg := eng.Config()
+			var cals []config.Calendar
+			for _, c := range cfg.Calendars {
+				if c.Google != nil && (name == "" || c.Name == name) {
+					cals = append(cals, c)
+				}
+			}
+			if len(cals) == 0 {
+				if name != "" {
+					return fmt.Errorf("no Google calendar named %q in the config", name)
+				}
+				return errors.New("the config has no Google calendar")
+			}
+			db, err := g.openState()
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			done := map[string]bool{}
+			for _, c := range cals {
+				if !done[c.Google.Token] {
+					fmt.Fprintf(g.stderr, "Signing in for calendar %s…\n", c.Name)
+					opts := google.AuthOptions{Open: google.OpenBrowser, Out: g.stderr}
+					if g.noBrowser {
+						opts.Open = nil
+					}
+					if err := google.Login(cmd.Context(), c.Google.ClientSecret, c.Google.Token, google.Scopes(writes(cfg)), opts); err != nil {
+						return fmt.Errorf("calendar %s: %w", c.Name, err)
+					}
+					done[c.Google.Token] = true
+				}
+				if err := db.ClearAuthProblem(cmd.Context(), c.Name); err != nil {
+					return err
+				}
+				fmt.Fprintf(g.stdout, "signed in: calendar %s (token %s)\n", c.Name, c.Google.Token)
+			}
+			return nil
+		},
+	}
+	gc.Flags().StringVar(&name, "calendar", "", "only this calendar")
+	gc.Flags().BoolVar(&g.noBrowser, "no-browser", false, "print the sign-in URL instead of opening a browser")
+	auth.AddCommand(gc)
+	return auth
+}

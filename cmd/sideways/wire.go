@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/calendar/google"
+	"github.com/sidewayscal/sideways/calendar/ics"
+	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/daemon"
+	"github.com/sidewayscal/sideways/daemon/state"
+	"github.com/sidewayscal/sideways/rules"
+)
+
+// wiring is how far a command connects to the outside world.
+type wiring int
+
+const (
+	// offline reads ICS feeds and the Google mirrors in the state database,
+	// as of the last cycle; it sends no Google request (plan, status).
+	offline wiring = iota
+	// online signs in to Google: Sync and writes work (run).
+	online
+)
+
+// daemonFor wires a daemon over the configured calendars and the state
+// database. The caller closes db.
+func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB, how wiring) (*daemon.Daemon, error) {
+	now, err := clock()
+	if err != nil {
+		return nil, err
+	}
+	cfg := eng.Config()
+	log := g.logger()
+	var cals []daemon.Calendar
+	var writer calendar.Writer
+	var peers *google.Client
+	for _, c := range cfg.Calendars {
+		clog := log.With("calendar", c.Name)
+		if c.ICS != "" {
+			cals = append(cals, daemon.Calendar{Name: c.Name, Source: &ics.Source{Name: c.Name, Location: c.ICS, Floating: cfg.Me.Location, Logger: clog}})
+			continue
+		}
+		cl, err := g.googleClient(ctx, cfg, c, clog, how)
+		if err != nil {
+			return nil, err
+		}
+		src := cl.Source(c.Name, c.Google.Calendar, db)
+		if how == offline {
+			cals = append(cals, daemon.Calendar{Name: c.Name, Source: mirrorOnly{src, db, c.Name}})
+			continue
+		}
+		cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
+		if c.Writable {
+			writer = cl.Writer(c.Google.Calendar)
+		}
+		if peers == nil {
+			peers = cl
+		}
+	}
+	d := daemon.New(eng, cals)
+	d.Now = now
+	d.Logger = log
+	d.Store = db
+	d.Writer = writer
+	if cfg.PeerFreebusy && peers != nil {
+		d.PeerBusy = freeBusy(peers)
+	}
+	return d, nil
+}
+
+// googleClient builds the client for one Google calendar. Offline, it never
+// sends a request, so it needs no token.
+func (g *globals) googleClient(ctx context.Context, cfg *config.Config, c config.Calendar, log *slog.Logger, how wiring) (*google.Client, error) {
+	if how == offline {
+		return google.New(ctx, google.Options{Endpoint: c.Google.Endpoint, HTTPClient: http.DefaultClient, Logger: log})
+	}
+	ts, err := google.LoadTokenSource(ctx, c.Google.ClientSecret, c.Google.Token, log, google.Scopes(writes(cfg))...)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("calendar %s: %w", c.Name, err), `run "sideways auth google --calendar `+c.Name+`"`)
+	}
+	return google.New(ctx, google.Options{Endpoint: c.Google.Endpoint, TokenSource: ts, Logger: log})
+}
+
+// writes reports whether any mode in the config writes to a calendar.
+func writes(cfg *config.Config) bool {
+	if cfg.Mode != config.ModeReport {
+		return true
+	}
+	for _, r := range cfg.Rules {
+		if r.Mode != nil && *r.Mode != config.ModeReport {
+			return true
+		}
+	}
+	return false
+}
+
+// mirrorOnly hides a Google source's Sync, so a command reads the mirror as of
+// the last cycle without a request.
+type mirrorOnly struct {
+	src  *google.Source
+	db   *state.DB
+	name string
+}
+
+func (m mirrorOnly) Events(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
+	tok, err := m.db.GoogleSyncToken(ctx, m.name)
+	if err != nil {
+		return nil, err
+	}
+	if tok == "" {
+		return nil, errors.New(`not synced yet: run "sideways run --once"`)
+	}
+	evs, err := m.src.Events(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return m.withWrites(ctx, evs, from, to)
+}
+
+// withWrites adds the writes of the last cycle, which came after its sync and
+// so are not in the mirror yet: without them a command would show the picture
+// from before the cycle acted. (A tracked write missing from the mirror can
+// only be that new: the cycle that synced would otherwise have untracked it.)
+func (m mirrorOnly) withWrites(ctx context.Context, evs []calendar.Event, from, to time.Time) ([]calendar.Event, error) {
+	writes, err := m.db.Writes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, e := range evs {
+		seen[e.ID] = true
+	}
+	win := calendar.Interval{Start: from, End: to}
+	for _, w := range writes {
+		if w.Calendar != m.name || seen[w.EventID] || !(calendar.Interval{Start: w.Start, End: w.End}).Overlaps(win) {
+			continue
+		}
+		e := calendar.Event{Calendar: m.name, ID: w.EventID, UID: w.EventID, Start: w.Start, End: w.End,
+			Status: calendar.StatusConfirmed, Tag: w.Kind, TagPeer: w.Peer}
+		if w.Kind == calendar.TagSuggestion {
+			e.Transparent = true
+		} else {
+			e.Attendees = []calendar.Attendee{{Email: w.Peer, PartStat: calendar.PartStatNeedsAction}}
+		}
+		evs = append(evs, e)
+	}
+	return evs, nil
+}
+
+// freeBusy asks Google for peers' busy time; peers it will not tell about keep
+// only their working hours, with a warning.
+func freeBusy(cl *google.Client) daemon.PeerBusyFunc {
+	return func(ctx context.Context, emails []string, from, to time.Time) (map[string][]calendar.Interval, []string, error) {
+		got, err := cl.FreeBusy(ctx, emails, from, to)
+		if err != nil {
+			return nil, nil, err
+		}
+		out := map[string][]calendar.Interval{}
+		var warns []string
+		for _, e := range emails {
+			b := got[e]
+			if b.Err != nil {
+				warns = append(warns, fmt.Sprintf("%s: %v; planning with their working hours only", e, b.Err))
+				continue
+			}
+			out[e] = b.Busy
+		}
+		return out, warns, nil
+	}
+}
