@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -137,6 +138,23 @@ func (i Interval) Duration() time.Duration { return i.End.Sub(i.Start) }
 
 func (i Interval) String() string {
 	return fmt.Sprintf("[%s, %s)", i.Start.Format(time.RFC3339), i.End.Format(time.RFC3339))
+}
+
+// Merge returns the union of intervals as a sorted list of disjoint intervals;
+// intervals that overlap or touch are joined. It sorts ivs in place.
+func Merge(ivs []Interval) []Interval {
+	slices.SortFunc(ivs, func(a, b Interval) int { return a.Start.Compare(b.Start) })
+	var out []Interval
+	for _, iv := range ivs {
+		if n := len(out); n > 0 && !iv.Start.After(out[n-1].End) {
+			if iv.End.After(out[n-1].End) {
+				out[n-1].End = iv.End
+			}
+			continue
+		}
+		out = append(out, iv)
+	}
+	return out
 }
 
 // Source is a calendar sideways reads.

@@ -220,7 +220,7 @@ func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, h
 			pl.addHours(sp)
 		}
 	}
-	pl.busy = merge(pl.busy)
+	pl.busy = calendar.Merge(pl.busy)
 	for i, h := range hs {
 		if as[i].State == Skipped {
 			continue // not a peer 1:1 (same department, or out of the peer's dates)
@@ -501,20 +501,6 @@ days:
 		}
 	}
 	return f, nil
-}
-
-// merge returns the union of intervals as a sorted list of disjoint intervals.
-func merge(ivs []calendar.Interval) []calendar.Interval {
-	slices.SortFunc(ivs, func(x, y calendar.Interval) int { return x.Start.Compare(y.Start) })
-	var out []calendar.Interval
-	for _, iv := range ivs {
-		if n := len(out); n > 0 && !iv.Start.After(out[n-1].End) {
-			out[n-1].End = maxTime(out[n-1].End, iv.End)
-			continue
-		}
-		out = append(out, iv)
-	}
-	return out
 }
 
 // spansOn places time-of-day spans on a date in the date's zone, so DST is

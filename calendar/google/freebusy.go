@@ -65,7 +65,7 @@ func (c *Client) FreeBusy(ctx context.Context, ids []string, from, to time.Time)
 		}
 	}
 	for id, b := range out {
-		b.Busy = merge(b.Busy)
+		b.Busy = calendar.Merge(b.Busy)
 		out[id] = b
 	}
 	return out, nil
@@ -115,20 +115,4 @@ func (c *Client) freeBusy(ctx context.Context, ids []string, from, to time.Time,
 		out[id] = b
 	}
 	return nil
-}
-
-// merge sorts intervals and joins those that overlap or touch.
-func merge(ivs []calendar.Interval) []calendar.Interval {
-	slices.SortFunc(ivs, func(a, b calendar.Interval) int { return a.Start.Compare(b.Start) })
-	var out []calendar.Interval
-	for _, iv := range ivs {
-		if n := len(out); n > 0 && !iv.Start.After(out[n-1].End) {
-			if iv.End.After(out[n-1].End) {
-				out[n-1].End = iv.End
-			}
-			continue
-		}
-		out = append(out, iv)
-	}
-	return out
 }

@@ -17,19 +17,11 @@ withdraw, and what a cap held back (with the cap's config key). It writes nothin
 		Example: "  sideways plan\n  sideways plan --explain\n  sideways plan --json\n  SIDEWAYS_NOW=2026-11-30T09:00:00-05:00 sideways plan",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			eng, err := g.load()
-			if err != nil {
-				return err
-			}
-			db, err := g.openState()
+			d, db, err := g.open(cmd.Context(), offline)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			d, err := g.daemonFor(cmd.Context(), eng, db, offline)
-			if err != nil {
-				return err
-			}
 			p, err := d.Plan(cmd.Context())
 			if p == nil {
 				return err
@@ -44,7 +36,7 @@ withdraw, and what a cap held back (with the cap's config key). It writes nothin
 				writeExplain(g.stdout, p)
 			}
 			if full {
-				writeSuggestions(g.stdout, eng.Config(), p)
+				writeSuggestions(g.stdout, d.Engine.Config(), p)
 			}
 			return nil
 		},

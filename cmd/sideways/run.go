@@ -27,19 +27,12 @@ loop (a cycle every poll) is not built yet: use --once from a scheduler.`,
 			if !once {
 				return usageError{errors.New("only --once is available: the long-running loop is not built yet")}
 			}
-			eng, err := g.load()
-			if err != nil {
-				return err
-			}
-			db, err := g.openState()
+			d, db, err := g.open(cmd.Context(), online)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			d, err := g.daemonFor(cmd.Context(), eng, db, online)
-			if err != nil {
-				return err
-			}
+			cfg := d.Engine.Config()
 			res, err := d.Cycle(cmd.Context())
 			if res != nil {
 				for _, x := range res.Done {
@@ -48,10 +41,10 @@ loop (a cycle every poll) is not built yet: use --once from a scheduler.`,
 						note = " (" + x.Note + ")"
 					}
 					fmt.Fprintf(g.stdout, "%s\t%s\t%s\t%s%s\n", x.Action.Kind, x.Action.Assessment.Peer.Email,
-						slotLine(x.Action.Slot, eng.Config().Me.Location), x.EventID, note)
+						slotLine(x.Action.Slot, cfg.Me.Location), x.EventID, note)
 				}
 				for _, p := range res.Dismissed {
-					fmt.Fprintf(g.stdout, "dismissed\t%s\tsnoozed for %s\n", p, eng.Config().Snooze)
+					fmt.Fprintf(g.stdout, "dismissed\t%s\tsnoozed for %s\n", p, cfg.Snooze)
 				}
 				if res.Plan != nil {
 					for _, w := range res.Plan.Warnings {
@@ -66,7 +59,7 @@ loop (a cycle every poll) is not built yet: use --once from a scheduler.`,
 				return fmt.Errorf("cycle failed: %w", err)
 			}
 			if res != nil && len(res.Done) == 0 {
-				fmt.Fprintf(g.stdout, "cycle ok: nothing to write (mode %s)\n", eng.Config().Mode)
+				fmt.Fprintf(g.stdout, "cycle ok: nothing to write (mode %s)\n", cfg.Mode)
 			}
 			return nil
 		},

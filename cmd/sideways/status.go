@@ -17,19 +17,11 @@ or declined 1:1s; then warnings about the health of your peer network.`,
 		Example: "  sideways status\n  sideways status --json",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			eng, err := g.load()
-			if err != nil {
-				return err
-			}
-			db, err := g.openState()
+			d, db, err := g.open(cmd.Context(), offline)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			d, err := g.daemonFor(cmd.Context(), eng, db, offline)
-			if err != nil {
-				return err
-			}
 			p, err := d.Plan(cmd.Context())
 			if p == nil {
 				return err

@@ -28,6 +28,25 @@ const (
 	online
 )
 
+// open loads the config, opens the state database and wires a daemon: what
+// plan, status and run share. The caller closes the returned database.
+func (g *globals) open(ctx context.Context, how wiring) (*daemon.Daemon, *state.DB, error) {
+	eng, err := g.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := g.openState()
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := g.daemonFor(ctx, eng, db, how)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return d, db, nil
+}
+
 // daemonFor wires a daemon over the configured calendars and the state
 // database. The caller closes db.
 func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB, how wiring) (*daemon.Daemon, error) {

@@ -39,6 +39,8 @@ import (
 
 	"golang.org/x/oauth2"
 	calendarv3 "google.golang.org/api/calendar/v3"
+
+	"github.com/sidewayscal/sideways/calendar"
 )
 
 // Route names, as used by FailNext and in the request log.
@@ -1223,8 +1225,7 @@ func (s *Server) freeBusy(w http.ResponseWriter, _ *http.Request, rec *Request) 
 }
 
 func busy(c *fakeCal, from, to time.Time, loc *time.Location) []*calendarv3.TimePeriod {
-	type iv struct{ s, e time.Time }
-	var ivs []iv
+	var ivs []calendar.Interval
 	for _, st := range c.events {
 		ev := st.ev
 		if ev.Status == "cancelled" || ev.Transparency == "transparent" || len(ev.Recurrence) > 0 {
@@ -1234,20 +1235,11 @@ func busy(c *fakeCal, from, to time.Time, loc *time.Location) []*calendarv3.Time
 		if !ok || !s.Before(to) || !e.After(from) {
 			continue
 		}
-		ivs = append(ivs, iv{maxTime(s, from), minTime(e, to)})
-	}
-	slices.SortFunc(ivs, func(a, b iv) int { return a.s.Compare(b.s) })
-	var merged []iv
-	for _, x := range ivs {
-		if n := len(merged); n > 0 && !x.s.After(merged[n-1].e) {
-			merged[n-1].e = maxTime(merged[n-1].e, x.e)
-			continue
-		}
-		merged = append(merged, x)
+		ivs = append(ivs, calendar.Interval{Start: maxTime(s, from), End: minTime(e, to)})
 	}
 	out := []*calendarv3.TimePeriod{}
-	for _, x := range merged {
-		out = append(out, &calendarv3.TimePeriod{Start: x.s.In(loc).Format(time.RFC3339), End: x.e.In(loc).Format(time.RFC3339)})
+	for _, x := range calendar.Merge(ivs) {
+		out = append(out, &calendarv3.TimePeriod{Start: x.Start.In(loc).Format(time.RFC3339), End: x.End.In(loc).Format(time.RFC3339)})
 	}
 	return out
 }
