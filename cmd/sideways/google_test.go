@@ -22,10 +22,10 @@ import (
 // gworld is a user's machine: a config pointing at the fake Google, a signed-in
 // token, a state folder, and the clock.
 type gworld struct {
-	t     *testing.T
-	srv   *googletest.Server
-	dir   string
-	now   time.Time
+	t   *testing.T
+	srv *googletest.Server
+	dir string
+	now time.Time
 }
 
 const gOwner = "alex@acme.test"
