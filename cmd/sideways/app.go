@@ -231,6 +231,16 @@ func (g *globals) logger() *slog.Logger {
 		}}))
 }
 
+// daemonLogger is the long-running daemon's log: structured, one line per
+// event, at info level (debug with --verbose).
+func (g *globals) daemonLogger() *slog.Logger {
+	level := slog.LevelInfo
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level}))
+}
+
 // load reads, validates and compiles the config.
 func (g *globals) load() (*rules.Engine, error) {
 	path, err := g.config()

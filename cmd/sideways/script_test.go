@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/sidewayscal/sideways/daemon/state"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testscript cases from actual output")
@@ -25,7 +30,9 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"questions": questionsCmd,
+			"questions":   questionsCmd,
+			"await-cycle": awaitCycleCmd,
+			"sleep":       sleepCmd,
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SIDEWAYS_STATE_DIR", env.WorkDir+"/state")
@@ -69,4 +76,40 @@ func questionsCmd(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("suggestion %d has %d questions, want at least %d", i+1, count, n)
 		}
 	}
+}
+
+// awaitCycleCmd waits (up to 20 s) until the state database records a cycle:
+// await-cycle.
+func awaitCycleCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: await-cycle")
+	}
+	path := filepath.Join(ts.Getenv("SIDEWAYS_STATE_DIR"), "sideways.db")
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(path); err == nil {
+			db, err := state.Open(path)
+			if err == nil {
+				c, err := db.LastCycle(context.Background())
+				db.Close()
+				if err == nil && c != nil {
+					return
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ts.Fatalf("no cycle recorded within 20s")
+}
+
+// sleepCmd pauses the script: sleep DURATION.
+func sleepCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	if err != nil {
+		ts.Fatalf("sleep: %v", err)
+	}
+	time.Sleep(d)
 }

@@ -384,6 +384,16 @@ func (s *DB) Dismiss(ctx context.Context, cal, eventID, peer string) error {
 	return nil
 }
 
+// Untrack forgets a write the daemon no longer manages (its time passed, it was
+// removed, or the user made it a real meeting by adding guests). Nothing is
+// audited: the daemon wrote nothing.
+func (s *DB) Untrack(ctx context.Context, cal, eventID string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM writes WHERE calendar = ? AND event_id = ?`, cal, eventID); err != nil {
+		return fmt.Errorf("untrack %s/%s: %w", cal, eventID, err)
+	}
+	return nil
+}
+
 // Writes returns the tracked writes, by start, then calendar and event id.
 func (s *DB) Writes(ctx context.Context) ([]Write, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT calendar, event_id, peer, kind, start_at, end_at, created FROM writes ORDER BY start_at, calendar, event_id`)
@@ -495,6 +505,14 @@ func (s *DB) RecordCycle(ctx context.Context, c Cycle) error {
 		s.stamp(c.At), c.OK, c.Err, formatTime(c.Next))
 	if err != nil {
 		return fmt.Errorf("record cycle: %w", err)
+	}
+	return nil
+}
+
+// SetNextCycle records when the next cycle is due, for status.
+func (s *DB) SetNextCycle(ctx context.Context, next time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE last_cycle SET next = ? WHERE only = 1`, formatTime(next)); err != nil {
+		return fmt.Errorf("set next cycle: %w", err)
 	}
 	return nil
 }

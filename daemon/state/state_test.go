@@ -252,3 +252,36 @@ func TestConcurrentReaders(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestUntrackAndNextCycle(t *testing.T) {
+	ctx := t.Context()
+	db, err := state.Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	w := state.Write{Calendar: "work", EventID: "sdabc", Peer: "dana@acme.test", Kind: "suggestion",
+		Start: time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 24, 15, 30, 0, 0, time.UTC)}
+	if err := db.RecordWrite(ctx, w, "propose", "overdue"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Untrack(ctx, "work", "sdabc"); err != nil {
+		t.Fatal(err)
+	}
+	if ws, _ := db.Writes(ctx); len(ws) != 0 {
+		t.Errorf("writes after Untrack = %v, want none", ws)
+	}
+	if log, _ := db.AuditLog(ctx, 0); len(log) != 1 {
+		t.Errorf("Untrack must not audit: log = %v", log)
+	}
+	if err := db.RecordCycle(ctx, state.Cycle{At: w.Start, OK: true}); err != nil {
+		t.Fatal(err)
+	}
+	next := w.End.Add(15 * time.Minute)
+	if err := db.SetNextCycle(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := db.LastCycle(ctx); err != nil || !c.Next.Equal(next) {
+		t.Errorf("last cycle = %+v, %v; want next %v", c, err, next)
+	}
+}
