@@ -314,6 +314,26 @@ func TestInviteCarriesNoPrivateNotes(t *testing.T) {
 	if s := w.state("dana@acme.test"); s != rules.Invited {
 		t.Errorf("dana = %s, want invited", s)
 	}
+	d, _ := w.cal.Draft(got[0].ID)
+	if strings.Contains(d.Description, "PRIVATE-NOTE") || strings.Contains(d.Summary, "PRIVATE-NOTE") {
+		t.Errorf("the invite sent to dana carries the private notes:\n%s", d.Description)
+	}
+	if strings.Contains(d.Description, "Why now") || strings.Contains(d.Description, "days ago") {
+		t.Errorf("the invite sent to dana carries the analysis:\n%s", d.Description)
+	}
+	if !strings.Contains(d.Description, "What's keeping you up at night?") || !d.SendUpdates {
+		t.Errorf("the invite lacks the agenda or does not notify dana:\n%s", d.Description)
+	}
+}
+
+func TestSuggestionCarriesNotesForTheUser(t *testing.T) {
+	w := newWorld(t, "propose")
+	w.cycle()
+	got := w.tagged("dana@acme.test")
+	d, _ := w.cal.Draft(got[0].ID)
+	if !strings.Contains(d.Description, "PRIVATE-NOTE") || len(d.Attendees) != 0 || d.SendUpdates {
+		t.Errorf("a suggestion is for the user alone, with the notes and no guests: %+v", d)
+	}
 }
 
 func TestReportModeWritesNothing(t *testing.T) {

@@ -30,6 +30,7 @@ type Calendar struct {
 
 	mu      sync.Mutex
 	events  map[string]calendar.Event
+	drafts  map[string]calendar.Draft // what sideways last wrote, by id
 	deleted map[string]bool
 	ops     []Op
 	// failNext makes the next write return this error (once).
@@ -46,7 +47,7 @@ var (
 
 // New returns an empty calendar named name.
 func New(name string) *Calendar {
-	return &Calendar{Name: name, events: map[string]calendar.Event{}, deleted: map[string]bool{}}
+	return &Calendar{Name: name, events: map[string]calendar.Event{}, deleted: map[string]bool{}, drafts: map[string]calendar.Draft{}}
 }
 
 // Add puts an event on the calendar as someone other than sideways would.
@@ -118,6 +119,15 @@ func (c *Calendar) All() []calendar.Event {
 	return out
 }
 
+// Draft returns what sideways last wrote to the event id (its full text
+// included), and whether it wrote it at all.
+func (c *Calendar) Draft(id string) (calendar.Draft, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.drafts[id]
+	return d, ok
+}
+
 // Get returns a live event by id.
 func (c *Calendar) Get(id string) (calendar.Event, bool) {
 	c.mu.Lock()
@@ -164,6 +174,7 @@ func (c *Calendar) Insert(_ context.Context, d calendar.Draft) error {
 		return fmt.Errorf("insert %s: %w", d.ID, calendar.ErrExists)
 	}
 	c.events[d.ID] = fromDraft(c.Name, d)
+	c.drafts[d.ID] = d
 	if err := c.loseNext; err != nil {
 		c.loseNext = nil
 		return err
@@ -188,6 +199,7 @@ func (c *Calendar) Update(_ context.Context, id string, d calendar.Draft) error 
 	}
 	d.ID = id
 	c.events[id] = fromDraft(c.Name, d)
+	c.drafts[id] = d
 	return nil
 }
 
