@@ -40,7 +40,7 @@ cleanly on SIGINT or SIGTERM. --once runs one cycle and exits 0 on success,
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !once {
-				return g.runLoop(cmd.Context())
+				return g.runDaemon(cmd.Context())
 			}
 			return g.runOnce(cmd.Context())
 		},
