@@ -27,15 +27,11 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 			v, err = nil, fmt.Errorf("unreadable event: %v", r)
 		}
 	}()
-	comp, err := p.decodeBlock(b)
-	if err != nil {
-		return nil, err
-	}
+	props := p.eventProps(b)
 	line := b.lines[0].no
-	props := comp.Props
-	v = &vevent{line: line}
+	v = &vevent{line: int32(line)}
 	if uid := props.Get(ical.PropUID); uid != nil {
-		v.uid = strings.TrimSpace(unescapeText(uid.Value))
+		v.uid = strings.Clone(strings.TrimSpace(unescapeText(uid.Value)))
 	}
 
 	dtstart := props.Get(ical.PropDateTimeStart)
@@ -46,7 +42,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("DTSTART: %w", err)
 	}
-	v.st, v.start, v.allDay, v.floating = st, st.t, st.date, st.floating
+	v.st = st
 	if v.dur, err = p.duration(props, st, line); err != nil {
 		return nil, err
 	}
@@ -56,15 +52,14 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("RECURRENCE-ID: %w", err)
 		}
-		v.rid, v.hasRID = s, true
-		if strings.EqualFold(rid.Params.Get("RANGE"), "THISANDFUTURE") {
-			p.warn(line, "RECURRENCE-ID;RANGE=THISANDFUTURE is applied to one instance only")
-		}
+		v.ov = &override{rid: s, future: strings.EqualFold(strings.TrimSpace(rid.Params.Get("RANGE")), "THISANDFUTURE")}
 	}
 	if seq := props.Get(ical.PropSequence); seq != nil {
-		v.seq, _ = strconv.Atoi(strings.TrimSpace(seq.Value))
+		n, _ := strconv.Atoi(strings.TrimSpace(seq.Value))
+		v.seq = int32(max(min(n, 1<<30), -1<<30))
 	}
 
+	rec := &recurrence{}
 	for _, prop := range props.Values(ical.PropRecurrenceRule) {
 		if strings.TrimSpace(prop.Value) == "" {
 			continue // "RRULE:" with nothing after it, as some exporters write
@@ -73,7 +68,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("RRULE: %w", err)
 		}
-		v.rules = append(v.rules, r)
+		rec.rules = append(rec.rules, r)
 	}
 	for _, prop := range props.Values("EXRULE") {
 		r, err := p.rule(prop.Value, st)
@@ -81,7 +76,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 			p.warn(line, "ignored EXRULE: %v", err)
 			continue
 		}
-		v.exrules = append(v.exrules, r)
+		rec.exrules = append(rec.exrules, r)
 	}
 	for _, prop := range props.Values(ical.PropRecurrenceDates) {
 		for _, val := range strings.Split(prop.Value, ",") {
@@ -90,7 +85,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 				p.warn(line, "ignored RDATE %q: %v", val, err)
 				continue
 			}
-			v.rdates = append(v.rdates, rd)
+			rec.rdates = append(rec.rdates, rd)
 		}
 	}
 	for _, prop := range props.Values(ical.PropExceptionDates) {
@@ -100,17 +95,17 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 				p.warn(line, "ignored EXDATE %q: %v", val, err)
 				continue
 			}
-			if v.exdates == nil {
-				v.exdates = map[int64]bool{}
+			if rec.exdates == nil {
+				rec.exdates = map[int64]bool{}
 			}
-			v.exdates[conform(s, st).UnixNano()] = true
+			rec.exdates[conform(s, st).UnixNano()] = true
 		}
 	}
 
-	v.tmpl = p.fields(props)
-	v.tmpl.UID = v.uid
-	v.tmpl.AllDay = v.allDay
-	v.tmpl.Floating = v.floating
+	if len(rec.rules) > 0 || len(rec.exrules) > 0 || len(rec.rdates) > 0 || len(rec.exdates) > 0 {
+		v.rec = rec
+	}
+	v.info = p.pack(p.fields(props))
 	return v, nil
 }
 
@@ -129,9 +124,22 @@ func conform(s, start stamp) time.Time {
 	return s.t
 }
 
+// conformRID finds the instance a RECURRENCE-ID names in a series starting at
+// start. It is conform, except that a date naming an instance of a timed series
+// (which RFC 5545 §3.8.4.4 forbids, and some exporters write) means the
+// instance on that date, at the series' time of day.
+func conformRID(rid, start stamp) time.Time {
+	if rid.date && !start.date {
+		y, m, d := rid.t.Date()
+		h, mi, s := start.t.Clock()
+		return inZone(time.Date(y, m, d, h, mi, s, 0, time.UTC), start.t.Location())
+	}
+	return conform(rid, start)
+}
+
 // duration works out an event's length: DTEND, else DURATION, else one day for a
 // date and nothing for a date-time (RFC 5545 §3.6.1).
-func (p *parser) duration(props ical.Props, st stamp, line int) (time.Duration, error) {
+func (p *parser) duration(props props, st stamp, line int) (time.Duration, error) {
 	def := time.Duration(0)
 	if st.date {
 		def = 24 * time.Hour
@@ -167,7 +175,7 @@ func (p *parser) duration(props ical.Props, st stamp, line int) (time.Duration, 
 
 // stamp reads a DATE or DATE-TIME value and checks its year is one rrule-go can
 // work with.
-func (p *parser) stamp(value string, params ical.Params, line int) (stamp, error) {
+func (p *parser) stamp(value string, params paramList, line int) (stamp, error) {
 	s, err := p.readStamp(value, params, line)
 	if err == nil && (s.t.Year() < minYear || s.t.Year() > maxYear) {
 		return stamp{}, fmt.Errorf("date %q out of range", value)
@@ -184,7 +192,7 @@ const (
 // readStamp reads a DATE or DATE-TIME value. UTC values are shown in X-WR-TIMEZONE
 // when the feed has one, so a series keeps its wall-clock time across DST as
 // the exporting app meant (x_wr_timezone does the same).
-func (p *parser) readStamp(value string, params ical.Params, line int) (stamp, error) {
+func (p *parser) readStamp(value string, params paramList, line int) (stamp, error) {
 	value = strings.TrimSpace(value)
 	switch {
 	case len(value) == 8:
@@ -211,11 +219,11 @@ func (p *parser) readStamp(value string, params ical.Params, line int) (stamp, e
 		if tzid := params.Get(ical.PropTimezoneID); tzid != "" {
 			loc, floating = p.zone(tzid, line), false
 		}
-		t, err := time.ParseInLocation("20060102T150405", value, loc)
+		t, err := time.ParseInLocation("20060102T150405", value, time.UTC)
 		if err != nil {
 			return stamp{}, fmt.Errorf("bad date-time %q", value)
 		}
-		return stamp{t: firstOccurrence(t), floating: floating}, nil
+		return stamp{t: inZone(t, loc), floating: floating}, nil
 	}
 	return stamp{}, fmt.Errorf("bad date or date-time %q", value)
 }
@@ -238,6 +246,10 @@ func (p *parser) zone(tzid string, line int) *time.Location {
 func (p *parser) fromVTimezone(tzid string, line int) *time.Location {
 	vtz := p.vtz[strings.TrimSpace(tzid)]
 	if vtz == nil {
+		if secs, ok := displayOffset(tzid); ok {
+			p.warn(line, "unknown time zone %q (no VTIMEZONE); using its offset all year", tzid)
+			return time.FixedZone(tzid, secs)
+		}
 		p.warn(line, "unknown time zone %q (no VTIMEZONE); reading its times as UTC", tzid)
 		return time.UTC
 	}
@@ -267,6 +279,26 @@ func (p *parser) fromVTimezone(tzid string, line int) *time.Location {
 	return time.UTC
 }
 
+// displayOffset reads the offset of a Windows display name used as a TZID,
+// "(UTC+01:00) Amsterdam, Berlin, …" or "(GMT-05:00) Eastern Time".
+func displayOffset(tzid string) (int, bool) {
+	id := strings.TrimSpace(strings.Trim(strings.TrimSpace(tzid), `"`))
+	for _, prefix := range []string{"(UTC", "(GMT"} {
+		rest, ok := strings.CutPrefix(id, prefix)
+		if !ok {
+			continue
+		}
+		if strings.HasPrefix(rest, ")") {
+			return 0, true
+		}
+		if len(rest) < 7 || rest[3] != ':' || rest[6] != ')' {
+			return 0, false
+		}
+		return parseOffset(rest[:3] + rest[4:6])
+	}
+	return 0, false
+}
+
 // parseOffset reads a UTC-OFFSET value ("+0100", "-053000").
 func parseOffset(s string) (int, bool) {
 	s = strings.TrimSpace(s)
@@ -290,7 +322,8 @@ func parseOffset(s string) (int, bool) {
 	return n, true
 }
 
-// rule builds a recurrence rule anchored at DTSTART. UNTIL is read the way
+// rule builds a recurrence rule anchored at DTSTART, on wall clocks (see
+// wallOf): expand it with each, in the zone of DTSTART. UNTIL is read the way
 // python-dateutil and recurring_ical_events read it, so both agree on the last
 // instance: in the floating zone for a floating series, as a date for an all-day
 // series, and otherwise as UTC (a date UNTIL meaning its midnight UTC).
@@ -317,15 +350,31 @@ func (p *parser) rule(value string, st stamp) (*rrule.RRule, error) {
 		// DTSTART years back would stall a sync.
 		return nil, fmt.Errorf("FREQ=%v is not supported", opt.Freq)
 	}
+	if opt.Freq == rrule.HOURLY && len(opt.Byhour) > 0 && !hourReachable(st.t.Hour(), max(opt.Interval, 1), opt.Byhour) {
+		// rrule-go would look for a matching hour forever.
+		return nil, errors.New("no BYHOUR value is ever reached from DTSTART with this INTERVAL")
+	}
 	if until != "" {
 		u, err := untilTime(until, st)
 		if err != nil {
 			return nil, err
 		}
-		opt.Until = u
+		opt.Until = wallOf(u.In(st.t.Location()))
 	}
-	opt.Dtstart = st.t
+	opt.Dtstart = wallOf(st.t)
 	return rrule.NewRRule(*opt)
+}
+
+// hourReachable reports whether an HOURLY rule stepping interval hours from
+// hour h0 ever lands on one of byhour.
+func hourReachable(h0, interval int, byhour []int) bool {
+	g := gcd(interval, 24)
+	for _, h := range byhour {
+		if h >= 0 && h < 24 && (h-h0%24+24)%g == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func untilTime(s string, st stamp) (time.Time, error) {
@@ -354,7 +403,7 @@ func untilTime(s string, st stamp) (time.Time, error) {
 
 // rdate reads one RDATE value: a date, a date-time or a PERIOD (start/end or
 // start/duration).
-func (p *parser) rdate(val string, params ical.Params, st stamp, line int) (rdate, error) {
+func (p *parser) rdate(val string, params paramList, st stamp, line int) (rdate, error) {
 	startS, rest, isPeriod := strings.Cut(val, "/")
 	s, err := p.stamp(startS, params, line)
 	if err != nil {
@@ -383,8 +432,8 @@ func (p *parser) rdate(val string, params ical.Params, st stamp, line int) (rdat
 }
 
 // fields reads everything about an event but its times.
-func (p *parser) fields(props ical.Props) calendar.Event {
-	ev := calendar.Event{Calendar: p.calName(), Status: calendar.StatusConfirmed}
+func (p *parser) fields(props props) calendar.Event {
+	ev := calendar.Event{Status: calendar.StatusConfirmed}
 	if s := props.Get(ical.PropSummary); s != nil {
 		ev.Summary = unescapeText(s.Value)
 	}
@@ -453,8 +502,6 @@ func (p *parser) fields(props ical.Props) calendar.Event {
 	return ev
 }
 
-func (p *parser) calName() string { return p.name }
-
 // email reads a calendar user address: "mailto:" in any case, whitespace
 // trimmed, lower-cased. Anything that is not an email address gives "".
 func email(v string) string {
@@ -468,26 +515,42 @@ func email(v string) string {
 	return strings.ToLower(v)
 }
 
-// firstOccurrence resolves a wall time that a zone shows twice (when clocks go
-// back) to its first occurrence, as RFC 5545 §3.3.5 asks; Go's time.Date may
-// pick either.
-func firstOccurrence(t time.Time) time.Time {
-	loc := t.Location()
-	if loc == time.UTC {
-		return t
-	}
+// wallOf returns t's wall clock as a UTC time. Recurrence rules are expanded
+// on wall clocks in UTC, where no day is 23 or 25 hours long, and each instance
+// is placed in its zone afterwards with inZone: RFC 5545 (and python-dateutil)
+// repeat a series at the same local time across DST changes.
+func wallOf(t time.Time) time.Time {
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()
-	wall := time.Date(y, mo, d, h, mi, s, t.Nanosecond(), time.UTC)
-	best := t
-	for _, probe := range []time.Time{t.Add(-24 * time.Hour), t.Add(24 * time.Hour)} {
-		_, off := probe.Zone()
+	return time.Date(y, mo, d, h, mi, s, t.Nanosecond(), time.UTC)
+}
+
+// inZone places a wall clock (a UTC time from wallOf) in loc as RFC 5545
+// §3.3.5 says: a time the zone shows twice (clocks going back) is its first
+// occurrence, and a time it skips (clocks going forward) is read with the
+// offset in force before the gap, so 02:30 on the spring-forward day in New
+// York is 03:30 EDT. Go's time.Date may pick either in both cases.
+func inZone(wall time.Time, loc *time.Location) time.Time {
+	if loc == time.UTC {
+		return wall
+	}
+	y, mo, d := wall.Date()
+	h, mi, s := wall.Clock()
+	t := time.Date(y, mo, d, h, mi, s, wall.Nanosecond(), loc)
+	_, before := t.Add(-24 * time.Hour).Zone()
+	_, after := t.Add(24 * time.Hour).Zone()
+	if before == after {
+		return t // no transition near: the common case
+	}
+	var best time.Time
+	for _, off := range []int{before, after} {
 		c := wall.Add(-time.Duration(off) * time.Second).In(loc)
-		cy, cmo, cd := c.Date()
-		ch, cmi, cs := c.Clock()
-		if c.Before(best) && cy == y && cmo == mo && cd == d && ch == h && cmi == mi && cs == s {
+		if wallOf(c).Equal(wall) && (best.IsZero() || c.Before(best)) {
 			best = c
 		}
+	}
+	if best.IsZero() {
+		return wall.Add(-time.Duration(before) * time.Second).In(loc) // in the gap
 	}
 	return best
 }

@@ -1,7 +1,10 @@
 // Package ics is the iCalendar (RFC 5545) adapter: it reads a feed from a file or
-// an http(s)/webcal URL, parses it with go-ical, and expands it into the
-// normalized occurrences of package calendar — recurrences expanded in their own
-// time zones, RECURRENCE-ID overrides applied, cancelled instances kept.
+// an http(s)/webcal URL (conditional GET, size limit, last good copy when a
+// feed starts failing), parses it as a stream (go-ical's types; its decoder for
+// VTIMEZONEs, a faster one-pass reader for events) and expands it with rrule-go
+// into the normalized occurrences of package calendar — recurrences expanded in
+// their own time zones, RECURRENCE-ID overrides applied, cancelled instances
+// kept.
 //
 // Parsing is forgiving by design: feeds in the wild are often broken in small
 // ways, and one bad event must not hide a user's week. A malformed component is
@@ -10,6 +13,7 @@
 package ics
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -54,26 +58,84 @@ type Calendar struct {
 	// overrides holds the RECURRENCE-ID components by UID, then by the instant of
 	// the instance they replace (UnixNano of its UTC start).
 	overrides map[string]map[int64]*vevent
+	// future holds, by UID, the overrides with RANGE=THISANDFUTURE, sorted by
+	// the instance they replace: each also changes every later instance.
+	future map[string][]*vevent
+	// name is the calendar's name, for Event.Calendar.
+	name string
+	// dayZone is the zone all-day dates are read in when checking them against
+	// a window: the user's (Options.Floating); nil means UTC.
+	dayZone *time.Location
 }
 
-// vevent is one VEVENT, decoded: a series master (or single event) or an override.
+// vevent is one VEVENT, decoded: a series master (or single event) or an
+// override. It is kept small, since a feed holds thousands: what only series
+// or only overrides need hangs off pointers.
 type vevent struct {
-	line     int
-	uid      string
-	start    time.Time // in its own zone; midnight UTC for all-day
-	dur      time.Duration
-	allDay   bool
-	floating bool
-	st       stamp
-	rid      stamp     // RECURRENCE-ID as written, when hasRID
-	hasRID   bool      //
-	recurID  time.Time // for overrides: the instance replaced (UTC); zero otherwise
-	seq      int
-	rules    []*rrule.RRule
-	exrules  []*rrule.RRule
-	rdates   []rdate
-	exdates  map[int64]bool
-	tmpl     calendar.Event // every field but Start, End and RecurrenceID
+	st   stamp // DTSTART, in its own zone; midnight UTC for all-day
+	dur  time.Duration
+	uid  string
+	line int32
+	seq  int32
+	rec  *recurrence // RRULE, RDATE, EXDATE, EXRULE; nil when none
+	ov   *override   // RECURRENCE-ID; nil for a series master or single event
+	info info
+}
+
+// recurrence is what makes a series.
+type recurrence struct {
+	rules   []*rrule.RRule
+	exrules []*rrule.RRule
+	rdates  []rdate
+	exdates map[int64]bool
+}
+
+// override is what a RECURRENCE-ID component adds.
+type override struct {
+	rid     stamp     // RECURRENCE-ID as written
+	recurID time.Time // the instance replaced (UTC)
+	future  bool      // RANGE=THISANDFUTURE: it also applies to later instances
+}
+
+// info is every field of an occurrence but its times, packed: text is
+// interned, and the enumerations are small codes.
+type info struct {
+	summary, organizer, tagPeer string
+	attendees                   []calendar.Attendee
+	status, kind, tag           uint8
+	transparent                 bool
+}
+
+var (
+	statuses = []calendar.Status{calendar.StatusConfirmed, calendar.StatusTentative, calendar.StatusCancelled}
+	kinds    = []calendar.Kind{calendar.KindDefault, calendar.KindOutOfOffice, calendar.KindFocusTime}
+	tags     = []string{"", calendar.TagSuggestion, calendar.TagInvite}
+)
+
+func code[T comparable](all []T, v T) uint8 {
+	for i, x := range all {
+		if x == v {
+			return uint8(i)
+		}
+	}
+	return 0
+}
+
+// pack turns the fields of ev into an info, interning its text.
+func (p *parser) pack(ev calendar.Event) info {
+	in := info{
+		summary: p.intern(ev.Summary), organizer: p.intern(ev.Organizer), tagPeer: p.intern(ev.TagPeer),
+		status: code(statuses, ev.Status), kind: code(kinds, ev.Kind), tag: code(tags, ev.Tag),
+		transparent: ev.Transparent,
+	}
+	if len(ev.Attendees) > 0 {
+		in.attendees = make([]calendar.Attendee, len(ev.Attendees))
+		for i, a := range ev.Attendees {
+			a.Email, a.Name, a.PartStat = p.intern(a.Email), p.intern(a.Name), calendar.PartStat(p.intern(string(a.PartStat)))
+			in.attendees[i] = a
+		}
+	}
+	return in
 }
 
 // rdate is one RDATE: an extra instance, with its own length when it was a PERIOD.
@@ -83,7 +145,11 @@ type rdate struct {
 	hasDur bool
 }
 
-func (v *vevent) recurring() bool { return len(v.rules) > 0 || len(v.rdates) > 0 }
+func (v *vevent) recurring() bool {
+	return v.rec != nil && (len(v.rec.rules) > 0 || len(v.rec.rdates) > 0)
+}
+
+func (v *vevent) exdate(k int64) bool { return v.rec != nil && v.rec.exdates[k] }
 
 // Parse reads a whole feed. It fails only when r cannot be read or holds no
 // VCALENDAR at all; every smaller problem is a Warning, and the components it
@@ -93,7 +159,7 @@ func Parse(r io.Reader, opts Options) (*Calendar, []Warning, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("read feed %s: %w", feedName(opts.Name), err)
 	}
-	return parse(data, opts)
+	return parseStream(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }, opts)
 }
 
 func feedName(name string) string {
@@ -112,81 +178,129 @@ type parser struct {
 	zones    map[string]*time.Location
 	xwr      *time.Location
 	warnings []Warning
+	strs     map[string]string // interned text: titles and people repeat a lot
+	props    props             // reused by eventProps
 }
 
 func (p *parser) warn(line int, format string, args ...any) {
 	p.warnings = append(p.warnings, Warning{Feed: p.feed, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
-func parse(data []byte, opts Options) (*Calendar, []Warning, error) {
+// intern returns s, sharing one copy of each distinct value across the feed
+// (and never a substring that would keep a whole content line alive).
+func (p *parser) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := p.strs[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	p.strs[s] = s
+	return s
+}
+
+// parseStream reads a feed in two passes over what open returns: the first
+// takes the calendar's properties and VTIMEZONEs, the second decodes the
+// events, knowing every zone and X-WR-TIMEZONE wherever they stand in the
+// feed. Neither pass holds more than one component's text at a time, so a
+// feed read from a file is never in memory whole.
+func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, []Warning, error) {
 	p := &parser{
 		name:     opts.Name,
 		feed:     feedName(opts.Name),
 		floating: opts.Floating,
 		vtz:      map[string]*ical.Component{},
 		zones:    map[string]*time.Location{},
+		strs:     map[string]string{},
 	}
 	if p.floating == nil {
 		p.floating = time.UTC
 	}
-	doc := split(unfold(data))
-	if !doc.sawCal {
-		return nil, nil, fmt.Errorf("feed %s is not an iCalendar file (no BEGIN:VCALENDAR)", p.feed)
-	}
-	for _, w := range doc.problems {
-		w.Feed = p.feed
-		p.warnings = append(p.warnings, w)
-	}
-	for _, l := range doc.props {
-		name, value, _ := strings.Cut(l.text, ":")
-		if n, _, _ := strings.Cut(name, ";"); strings.EqualFold(strings.TrimSpace(n), "X-WR-TIMEZONE") {
-			if loc, ok := loadZone(unescapeText(value)); ok {
-				p.xwr, p.floating = loc, loc
-			} else {
-				p.warn(l.no, "unknown X-WR-TIMEZONE %q ignored", value)
-			}
+	pass := func(sp *splitter) error {
+		r, err := open()
+		if err != nil {
+			return err
 		}
+		defer r.Close()
+		lx := newLexer(r)
+		sp.run(lx)
+		return lx.err
 	}
 
-	var events []block
-	for _, b := range doc.blocks {
-		switch b.name {
-		case "VTIMEZONE":
+	// Pass 1: calendar properties, VTIMEZONEs, and the feed's structure.
+	var xwr []line
+	first := &splitter{
+		keep: func(name string) bool { return name == "VTIMEZONE" },
+		prop: func(l line) {
+			name, _, _ := strings.Cut(l.text, ":")
+			if n, _, _ := strings.Cut(name, ";"); strings.EqualFold(strings.TrimSpace(n), "X-WR-TIMEZONE") {
+				xwr = append(xwr, l)
+			}
+		},
+		block: func(b block) {
 			comp, err := p.decodeBlock(b)
 			if err != nil {
 				p.warn(b.lines[0].no, "skipped VTIMEZONE: %v", err)
-				continue
+				return
 			}
 			if tzid := comp.Props.Get(ical.PropTimezoneID); tzid != nil {
 				p.vtz[strings.TrimSpace(tzid.Value)] = comp
 			}
-		case "VEVENT":
-			events = append(events, b)
+		},
+		problem: func(w Warning) {
+			w.Feed = p.feed
+			p.warnings = append(p.warnings, w)
+		},
+	}
+	if err := pass(first); err != nil {
+		return nil, nil, fmt.Errorf("read feed %s: %w", p.feed, err)
+	}
+	if !first.sawCal {
+		return nil, nil, fmt.Errorf("feed %s is not an iCalendar file (no BEGIN:VCALENDAR)", p.feed)
+	}
+	for _, l := range xwr {
+		_, value, _ := strings.Cut(l.text, ":")
+		if loc, ok := loadZone(unescapeText(value)); ok {
+			p.xwr, p.floating = loc, loc
+		} else {
+			p.warn(l.no, "unknown X-WR-TIMEZONE %q ignored", value)
 		}
 	}
 
+	// Pass 2: the events.
 	var decoded []*vevent
-	for _, b := range events {
-		v, err := p.decodeEvent(b)
-		if err != nil {
-			p.warn(b.lines[0].no, "skipped VEVENT: %v", err)
-			continue
-		}
-		decoded = append(decoded, v)
+	second := &splitter{
+		keep: func(name string) bool { return name == "VEVENT" },
+		prop: func(line) {},
+		block: func(b block) {
+			v, err := p.decodeEvent(b)
+			if err != nil {
+				p.warn(b.lines[0].no, "skipped VEVENT: %v", err)
+				return
+			}
+			decoded = append(decoded, v)
+		},
+		problem: func(Warning) {}, // reported by the first pass
+	}
+	if err := pass(second); err != nil {
+		return nil, nil, fmt.Errorf("read feed %s: %w", p.feed, err)
 	}
 	slices.SortStableFunc(p.warnings, func(a, b Warning) int { return a.Line - b.Line })
-	return group(decoded), p.warnings, nil
+	c := group(decoded)
+	c.dayZone, c.name = opts.Floating, opts.Name
+	return c, p.warnings, nil
 }
 
 // group sorts decoded events into series masters and overrides. A UID sent more
 // than once keeps the copy with the highest SEQUENCE (the later one on a tie),
 // as an updated invitation replaces the old one.
 func group(decoded []*vevent) *Calendar {
-	c := &Calendar{overrides: map[string]map[int64]*vevent{}}
+	c := &Calendar{overrides: map[string]map[int64]*vevent{}, future: map[string][]*vevent{}}
 	masters := map[string]*vevent{}
 	var order []*vevent
 	for _, v := range decoded {
-		if v.hasRID && v.uid != "" {
+		if v.ov != nil && v.uid != "" {
 			continue
 		}
 		if v.uid == "" {
@@ -208,23 +322,31 @@ func group(decoded []*vevent) *Calendar {
 		c.masters = append(c.masters, v)
 	}
 	for _, v := range decoded {
-		if !v.hasRID || v.uid == "" {
+		if v.ov == nil || v.uid == "" {
 			continue
 		}
-		key := v.rid.t
+		key := v.ov.rid.t
 		if m := masters[v.uid]; m != nil {
-			key = conform(v.rid, m.st)
+			key = conformRID(v.ov.rid, m.st)
 		}
-		v.recurID = key.UTC()
+		v.ov.recurID = key.UTC()
 		byID := c.overrides[v.uid]
 		if byID == nil {
 			byID = map[int64]*vevent{}
 			c.overrides[v.uid] = byID
 		}
-		k := v.recurID.UnixNano()
+		k := v.ov.recurID.UnixNano()
 		if old := byID[k]; old == nil || v.seq >= old.seq {
 			byID[k] = v
 		}
+	}
+	for uid, byID := range c.overrides {
+		for _, v := range byID {
+			if v.ov.future && masters[uid] != nil {
+				c.future[uid] = append(c.future[uid], v)
+			}
+		}
+		slices.SortFunc(c.future[uid], func(a, b *vevent) int { return a.ov.recurID.Compare(b.ov.recurID) })
 	}
 	return c
 }

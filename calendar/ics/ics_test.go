@@ -544,6 +544,27 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
+// addCorpusSeeds seeds a fuzz target with every feed in the shared corpus
+// (read from ../shared when it is there; never copied into the repository)
+// and the CLI's own differential cases.
+func addCorpusSeeds(f *testing.F) {
+	for _, root := range []string{
+		filepath.Join("..", "..", "..", "shared", "testdata", "ics"),
+		filepath.Join("..", "..", "cmd", "sideways", "testdata", "ics"),
+	} {
+		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".ics") {
+				if b, err := os.ReadFile(path); err == nil {
+					f.Add(string(b))
+				}
+			}
+			return nil
+		})
+	}
+}
+
+// FuzzParseExpand: no input makes parse or expand panic or hang, and every
+// occurrence is well formed and inside the window.
 func FuzzParseExpand(f *testing.F) {
 	f.Add(feed(`BEGIN:VEVENT
 		UID:r
@@ -566,25 +587,67 @@ func FuzzParseExpand(f *testing.F) {
 		ATTENDEE;CN=x;CUTYPE=ROOM:mailto:a@b.c
 		END:VEVENT`))
 	f.Add("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20261124\n")
-	for _, p := range []string{"ical.js/recur_instances.ics", "recurring-ical-events/Germany_Holidays.ics"} {
-		if b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "testdata", "ics", p)); err == nil {
-			f.Add(string(b))
-		}
-	}
+	addCorpusSeeds(f)
 	f.Fuzz(func(t *testing.T, src string) {
+		defer watchdog()()
 		c, _, err := Parse(strings.NewReader(src), Options{Name: "fuzz"})
 		if err != nil {
 			return
 		}
-		from, to := ts("2026-01-01T00:00:00Z"), ts("2027-01-01T00:00:00Z")
-		for _, e := range c.Expand(from, to) {
-			if e.End.Before(e.Start) {
-				t.Errorf("%s: end %v before start %v", e.UID, e.End, e.Start)
-			}
-			if !e.Start.Before(to) {
-				t.Errorf("%s: start %v not before %v", e.UID, e.Start, to)
+		checkExpand(t, c, ts("2026-01-01T00:00:00Z"), ts("2027-01-01T00:00:00Z"))
+	})
+}
+
+// watchdog crashes the fuzz worker when one input runs for over 10 seconds,
+// so the fuzzer reports a hang (which it does not detect by itself) and keeps
+// the input. Call the function it returns when done.
+func watchdog() (stop func()) {
+	t := time.AfterFunc(10*time.Second, func() { panic("hang: parse and expand of one input took over 10s") })
+	return func() { t.Stop() }
+}
+
+func checkExpand(t *testing.T, c *Calendar, from, to time.Time) {
+	t.Helper()
+	for _, e := range c.Expand(from, to) {
+		if e.End.Before(e.Start) {
+			t.Errorf("%s: end %v before start %v", e.UID, e.End, e.Start)
+		}
+		if !e.Start.Before(to) || !(e.End.After(from) || !e.Start.Before(from)) {
+			t.Errorf("%s: [%v, %v) is outside [%v, %v)", e.UID, e.Start, e.End, from, to)
+		}
+	}
+}
+
+// FuzzRule drives the recurrence rules themselves: any RRULE, EXDATE and
+// RDATE on a timed, floating or all-day start must expand without a panic or
+// a hang.
+func FuzzRule(f *testing.F) {
+	for _, s := range []struct{ start, rule, ex string }{
+		{"DTSTART;TZID=America/New_York:20260308T023000", "FREQ=DAILY;COUNT=5", "20260309T023000"},
+		{"DTSTART:20261101T013000", "FREQ=HOURLY;INTERVAL=7;BYHOUR=1,2", "20261101T013000"},
+		{"DTSTART;VALUE=DATE:20260131", "FREQ=MONTHLY;BYMONTHDAY=31,-1;BYSETPOS=1", "20260228"},
+		{"DTSTART;TZID=Europe/Berlin:20260102T100000", "FREQ=YEARLY;BYWEEKNO=1,53;BYDAY=MO;WKST=SU", ""},
+		{"DTSTART:20260102T100000Z", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TU;UNTIL=20261231", ""},
+		{"DTSTART;TZID=W. Europe Standard Time:20260102T100000", "FREQ=YEARLY;BYYEARDAY=-1,100;UNTIL=20300101T000000Z", ""},
+	} {
+		f.Add(s.start, s.rule, s.ex)
+	}
+	f.Fuzz(func(t *testing.T, start, rule, ex string) {
+		for _, s := range []string{start, rule, ex} {
+			if strings.ContainsAny(s, "\r\n") {
+				return
 			}
 		}
+		src := "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:f\r\n" + start + "\r\nDURATION:PT1H\r\nRRULE:" + rule +
+			"\r\nEXDATE:" + ex + "\r\nRDATE:" + ex + "\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:f\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:" + ex +
+			"\r\n" + start + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+		defer watchdog()()
+		c, _, err := Parse(strings.NewReader(src), Options{Name: "fuzz"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkExpand(t, c, ts("2026-01-01T00:00:00Z"), ts("2027-01-01T00:00:00Z"))
+		checkExpand(t, c, ts("1999-12-31T00:00:00Z"), ts("2000-01-02T00:00:00Z"))
 	})
 }
 
@@ -622,15 +685,23 @@ func TestFastForward(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opt.Dtstart = start
+			opt.Dtstart = wallOf(start)
 			r, err := rrule.NewRRule(*opt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, w := range windows {
-				want := r.Between(w[0], w[1], true)
-				var got []time.Time
-				each(r, w[0], w[1], func(t time.Time) { got = append(got, t) })
+				var want, got []time.Time
+				for _, wall := range r.Between(wallOf(w[0].In(ny)).Add(-3*time.Hour), wallOf(w[1].In(ny)).Add(3*time.Hour), true) {
+					if in := inZone(wall, start.Location()); !in.Before(w[0]) && in.Before(w[1]) {
+						want = append(want, in)
+					}
+				}
+				each(r, start.Location(), w[0], w[1], func(in time.Time) {
+					if !in.Before(w[0]) && in.Before(w[1]) {
+						got = append(got, in)
+					}
+				})
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("%s from %v in %v: (-walked +skipped):\n%s", rule, start, w, diff)
 				}
@@ -688,5 +759,51 @@ func BenchmarkExpandWeek(b *testing.B) {
 	from, to := ts("2026-11-23T00:00:00Z"), ts("2026-11-30T00:00:00Z")
 	for b.Loop() {
 		c.Expand(from, to)
+	}
+}
+
+func TestNonUTF8IsLatin1(t *testing.T) {
+	c, _ := mustParse(t, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:l\r\nSUMMARY:R\xe9union \xe0 M\xfcnchen — ok\r\n"+
+		"ATTENDEE;CN=Jos\xe9:mailto:jose@acme.test\r\nDTSTART:20261124T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", Options{})
+	evs := c.Expand(ts("2026-11-24T00:00:00Z"), ts("2026-11-25T00:00:00Z"))
+	if len(evs) != 1 || evs[0].Summary != "Réunion à München — ok" || evs[0].Attendees[0].Name != "José" {
+		t.Errorf("got %+v, want the Latin-1 bytes read as Latin-1", evs)
+	}
+}
+
+func TestZoneNames(t *testing.T) {
+	for _, c := range []struct{ tzid, want string }{
+		{"W. Europe Standard Time", "2026-01-15T09:00:00Z"},
+		{`"Pacific Standard Time"`, "2026-01-15T18:00:00Z"},
+		{"line islands standard time", "2026-01-14T20:00:00Z"},
+		{"/mozilla.org/20050126_1/Europe/London", "2026-01-15T10:00:00Z"},
+		{`"(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi"`, "2026-01-15T04:30:00Z"},
+		{`"(GMT-03:00) Brasilia"`, "2026-01-15T13:00:00Z"},
+	} {
+		c1, _ := mustParse(t, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID="+c.tzid+":20260115T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", Options{})
+		evs := c1.Expand(ts("2026-01-13T00:00:00Z"), ts("2026-01-17T00:00:00Z"))
+		if len(evs) != 1 || !evs[0].Start.Equal(ts(c.want)) {
+			t.Errorf("TZID=%s: got %v, want one event at %s", c.tzid, evs, c.want)
+		}
+	}
+}
+
+// TestUnreachableHourIsRefused: rrule-go loops forever on an HOURLY rule whose
+// BYHOUR its INTERVAL never reaches (found by FuzzRule).
+func TestUnreachableHourIsRefused(t *testing.T) {
+	for _, c := range []struct {
+		start, rule string
+		ok          bool
+	}{
+		{"DTSTART;VALUE=DATE:20270101", "FREQ=HOURLY;INTERVAL=3;BYHOUR=1,1", false},
+		{"DTSTART:20261124T100000Z", "FREQ=HOURLY;INTERVAL=6;BYHOUR=3,9", false},
+		{"DTSTART:20261124T100000Z", "FREQ=HOURLY;INTERVAL=6;BYHOUR=4,16", true},
+		{"DTSTART:20261124T100000Z", "FREQ=HOURLY;INTERVAL=5;BYHOUR=1", true},
+		{"DTSTART:20261124T100000Z", "FREQ=HOURLY;BYHOUR=24", false},
+	} {
+		_, ws := mustParse(t, feed("BEGIN:VEVENT\nUID:h\n"+c.start+"\nRRULE:"+c.rule+"\nEND:VEVENT"), Options{})
+		if refused := len(ws) == 1 && strings.Contains(ws[0].Msg, "no BYHOUR value is ever reached"); refused == c.ok {
+			t.Errorf("%s %s: warnings %v, want refused=%v", c.start, c.rule, ws, !c.ok)
+		}
 	}
 }

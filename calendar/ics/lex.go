@@ -1,9 +1,12 @@
 package ics
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // line is one unfolded content line and the physical line it started on.
@@ -19,92 +22,202 @@ type block struct {
 	lines []line
 }
 
-// document is the raw structure of a feed: the calendar's own properties and its
-// top-level components, each still text. go-ical decodes each block on its own,
-// so one malformed component cannot take the rest of the feed with it, and every
-// component keeps the line number it started on.
-type document struct {
-	props    []line
-	blocks   []block
-	problems []Warning // structural problems found while splitting (no Feed set)
-	sawCal   bool
+// lexer reads content lines from a feed as a stream: it drops a UTF-8 BOM,
+// accepts CRLF, LF or a lone CR, joins folded lines (RFC 5545 §3.1) and skips
+// blank lines. Only the line being read is held, never the whole feed.
+type lexer struct {
+	r       *bufio.Reader
+	no      int      // physical lines read
+	queue   [][]byte // physical lines split off a chunk at lone CRs
+	next    []byte   // the physical line read ahead (to see whether it continues cur)
+	nextNo  int
+	hasNext bool
+	cur     []byte
+	chunk   []byte
+	started bool
+	err     error
 }
 
-// unfold splits data into content lines: it drops a UTF-8 BOM, accepts CRLF, LF
-// or a lone CR, joins folded lines (RFC 5545 §3.1) and skips blank lines.
-func unfold(data []byte) []line {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	var out []line
-	var cur []byte // the logical line being joined; a builder, since one value
-	curNo := 0     // (an inline attachment) may be folded thousands of times
-	flush := func() {
-		if len(bytes.TrimSpace(cur)) > 0 {
-			out = append(out, line{no: curNo, text: string(cur)})
-		}
-		cur = cur[:0]
+func newLexer(r io.Reader) *lexer {
+	return &lexer{r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// physical returns the next physical line without its line end, or false at
+// the end of the feed (or on a read error, kept in l.err). The slice is valid
+// until the next call.
+func (l *lexer) physical() ([]byte, bool) {
+	if len(l.queue) > 0 {
+		b := l.queue[0]
+		l.queue = l.queue[1:]
+		l.no++
+		return b, true
 	}
-	no := 0
-	for len(data) > 0 {
-		no++
-		var raw []byte
-		if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
-			raw = data[:i]
-			if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
-				i++
-			}
-			data = data[i+1:]
-		} else {
-			raw, data = data, nil
+	l.chunk = l.chunk[:0]
+	for {
+		part, err := l.r.ReadSlice('\n')
+		l.chunk = append(l.chunk, part...)
+		if err == bufio.ErrBufferFull {
+			continue
 		}
-		if len(raw) > 0 && (raw[0] == ' ' || raw[0] == '\t') {
-			if curNo > 0 {
-				cur = append(cur, raw[1:]...)
-				continue
+		if err != nil && err != io.EOF {
+			l.err = err
+		}
+		if len(l.chunk) == 0 {
+			return nil, false
+		}
+		break
+	}
+	b := l.chunk
+	if !l.started {
+		l.started = true
+		b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	}
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	b = bytes.TrimSuffix(b, []byte("\r"))
+	if i := bytes.IndexByte(b, '\r'); i >= 0 {
+		// Lone CRs end lines too (old Mac exports).
+		parts := bytes.Split(b, []byte("\r"))
+		b, l.queue = parts[0], parts[1:]
+	}
+	l.no++
+	return b, true
+}
+
+// nextLine returns the next logical line and the physical line it starts
+// on, or false at the end of the feed. The bytes are valid until the next call.
+func (l *lexer) nextLine() (int, []byte, bool) {
+	for {
+		if !l.hasNext {
+			b, ok := l.physical()
+			if !ok {
+				return 0, nil, false
 			}
-			raw = bytes.TrimLeft(raw, " \t")
+			l.next, l.nextNo, l.hasNext = b, l.no, true
+		}
+		raw := l.next
+		l.hasNext = false
+		if len(raw) > 0 && (raw[0] == ' ' || raw[0] == '\t') {
+			raw = bytes.TrimLeft(raw, " \t") // a continuation with nothing to continue
 		}
 		if len(bytes.TrimSpace(raw)) == 0 {
 			continue
 		}
-		flush()
-		cur, curNo = append(cur, raw...), no
+		l.cur = append(l.cur[:0], raw...)
+		no := l.nextNo
+		// Join the continuation lines that follow.
+		for {
+			b, ok := l.physical()
+			if !ok {
+				break
+			}
+			if len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+				l.cur = append(l.cur, b[1:]...)
+				continue
+			}
+			l.next, l.nextNo, l.hasNext = b, l.no, true
+			break
+		}
+		return no, l.cur, true
 	}
-	flush()
-	return out
 }
 
 // beginEnd reports whether l is a BEGIN or END line, and for which component.
-func beginEnd(l string) (kind, name string) {
-	i := strings.IndexByte(l, ':')
+// It allocates only for those lines.
+func beginEnd[T string | []byte](l T) (kind, name string) {
+	i := -1
+	for j := 0; j < len(l) && j <= 8; j++ {
+		if l[j] == ':' {
+			i = j
+			break
+		}
+	}
 	if i < 0 {
 		return "", ""
 	}
-	k := strings.ToUpper(strings.TrimSpace(l[:i]))
-	if k != "BEGIN" && k != "END" {
+	a, b := 0, i
+	for a < b && (l[a] == ' ' || l[a] == '\t') {
+		a++
+	}
+	for b > a && (l[b-1] == ' ' || l[b-1] == '\t') {
+		b--
+	}
+	switch {
+	case equalFold(l[a:b], "BEGIN"):
+		kind = "BEGIN"
+	case equalFold(l[a:b], "END"):
+		kind = "END"
+	default:
 		return "", ""
 	}
-	return k, strings.ToUpper(strings.TrimSpace(l[i+1:]))
+	return kind, strings.ToUpper(strings.TrimSpace(string(l[i+1:])))
 }
 
-// split walks the content lines and cuts out each VCALENDAR's properties and
-// top-level components. Several VCALENDARs in one feed (concatenated exports) are
-// merged. A component cut short by another BEGIN of the same kind, by END:VCALENDAR
-// or by the end of the data is reported and dropped.
-func split(lines []line) document {
-	var d document
+// equalFold reports whether b is upper, ignoring ASCII case.
+func equalFold[T string | []byte](b T, upper string) bool {
+	if len(b) != len(upper) {
+		return false
+	}
+	for i := range len(upper) {
+		c := b[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != upper[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// splitter cuts a stream of content lines into each VCALENDAR's properties
+// and top-level components, handing each over as soon as it is complete, so
+// one malformed component cannot take the rest of the feed with it and every
+// component keeps the line number it started on. Several VCALENDARs in one
+// feed (concatenated exports) are merged. A component cut short by another
+// BEGIN of the same kind, by END:VCALENDAR or by the end of the data is
+// reported and dropped. The block handed over is only valid during the call.
+type splitter struct {
+	// keep says whether to collect the lines of a component with this name;
+	// the others are skipped (their structure is still checked).
+	keep    func(name string) bool
+	prop    func(line)
+	block   func(block)
+	problem func(Warning) // structural problems (no Feed set)
+	sawCal  bool
+	buf     []line // the lines of the block being read, reused: block must not keep them
+}
+
+func (sp *splitter) run(lx *lexer) {
 	inCal := false
 	var cur *block
+	keep := false
 	depth := 0 // nesting inside cur
 	unterminated := func(at string) {
-		d.problems = append(d.problems, Warning{Line: cur.lines[0].no,
+		sp.problem(Warning{Line: cur.lines[0].no,
 			Msg: fmt.Sprintf("skipped %s: no END:%s before %s", cur.name, cur.name, at)})
 		cur = nil
 	}
-	for _, l := range lines {
-		kind, name := beginEnd(l.text)
+	var l line
+	add := func(l line) {
+		if keep {
+			cur.lines = append(cur.lines, l)
+		}
+	}
+	for {
+		no, text, ok := lx.nextLine()
+		if !ok {
+			break
+		}
+		kind, name := beginEnd(text)
+		l.no, l.text = no, ""
+		if kind != "" || cur == nil || keep {
+			// Text is made only of the lines someone reads: a pass skips
+			// most of the feed.
+			l.text = string(text)
+		}
 		if !inCal {
 			if kind == "BEGIN" && name == "VCALENDAR" {
-				inCal, d.sawCal = true, true
+				inCal, sp.sawCal = true, true
 			}
 			continue
 		}
@@ -118,43 +231,44 @@ func split(lines []line) document {
 				unterminated(fmt.Sprintf("BEGIN:%s on line %d", name, l.no))
 			case kind == "BEGIN":
 				depth++
-				cur.lines = append(cur.lines, l)
+				add(l)
 				continue
 			case kind == "END" && depth > 0:
 				depth--
-				cur.lines = append(cur.lines, l)
+				add(l)
 				continue
 			case kind == "END":
-				cur.lines = append(cur.lines, l)
+				add(l)
 				if name != cur.name {
-					d.problems = append(d.problems, Warning{Line: cur.lines[0].no,
+					sp.problem(Warning{Line: cur.lines[0].no,
 						Msg: fmt.Sprintf("skipped %s: ended by END:%s on line %d", cur.name, name, l.no)})
-				} else {
-					d.blocks = append(d.blocks, *cur)
+				} else if keep {
+					sp.block(*cur)
 				}
+				sp.buf = cur.lines[:0]
 				cur = nil
 				continue
 			default:
-				cur.lines = append(cur.lines, l)
+				add(l)
 				continue
 			}
 		}
 		switch kind {
 		case "BEGIN":
-			cur = &block{name: name, lines: []line{l}}
+			keep = sp.keep(name)
+			cur = &block{name: name, lines: append(sp.buf[:0], l)}
 			depth = 0
 		case "END":
 			if name == "VCALENDAR" {
 				inCal = false
 			}
 		default:
-			d.props = append(d.props, l)
+			sp.prop(l)
 		}
 	}
 	if cur != nil {
 		unterminated("the end of the feed")
 	}
-	return d
 }
 
 // wrap joins lines back into content the go-ical decoder reads, wrapped in a
@@ -171,8 +285,10 @@ func wrap(lines []line) string {
 }
 
 // unescapeText decodes an RFC 5545 TEXT value (§3.3.11). go-ical's Text splits
-// on commas, which would cut a summary like "Dana, Alex" short.
+// on commas, which would cut a summary like "Dana, Alex" short. Stray bytes
+// that are not UTF-8 are read as Latin-1, as old exporters wrote them.
 func unescapeText(s string) string {
+	s = latin1(s)
 	if !strings.Contains(s, `\`) {
 		return s
 	}
@@ -190,6 +306,24 @@ func unescapeText(s string) string {
 		default:
 			b.WriteByte(s[i])
 		}
+	}
+	return b.String()
+}
+
+// latin1 returns s with each byte that is not part of valid UTF-8 read as a
+// Latin-1 character ("R\xe9union" → "Réunion").
+func latin1(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			r = rune(s[i])
+		}
+		b.WriteRune(r)
+		i += n
 	}
 	return b.String()
 }

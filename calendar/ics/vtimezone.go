@@ -70,6 +70,11 @@ func locationFromVTimezone(tzid string, vtz *ical.Component) (*time.Location, er
 			if err != nil {
 				return nil, err
 			}
+			if opt.Freq != rrule.YEARLY {
+				// Zones change offset by the year; anything finer would take
+				// long to walk over two centuries, or forever.
+				return nil, errors.New("VTIMEZONE rule is not FREQ=YEARLY")
+			}
 			opt.Dtstart = wall
 			if opt.Until.IsZero() || opt.Until.After(vtzUntil) {
 				opt.Until = vtzUntil

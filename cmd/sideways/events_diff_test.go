@@ -38,8 +38,8 @@ type occ struct {
 	Status       string  `json:"status"`
 }
 
-func sortOccs(os []occ) {
-	slices.SortStableFunc(os, func(a, b occ) int {
+func sortOccs(list []occ) {
+	slices.SortStableFunc(list, func(a, b occ) int {
 		return cmp.Or(strings.Compare(a.Start, b.Start), strings.Compare(a.UID, b.UID),
 			strings.Compare(deref(a.RecurrenceID), deref(b.RecurrenceID)))
 	})
@@ -62,14 +62,14 @@ type deviation struct {
 
 // oneDayAllDay lengthens the reference's zero-length all-day occurrences to one
 // day.
-func oneDayAllDay(os []occ) []occ {
-	for i, o := range os {
+func oneDayAllDay(list []occ) []occ {
+	for i, o := range list {
 		if len(o.Start) == len("2006-01-02") && o.Start == o.End {
 			d, _ := time.Parse(time.DateOnly, o.Start)
-			os[i].End = d.AddDate(0, 0, 1).Format(time.DateOnly)
+			list[i].End = d.AddDate(0, 0, 1).Format(time.DateOnly)
 		}
 	}
-	return os
+	return list
 }
 
 const allDayReason = "an all-day event with no DTEND, or DTEND equal to DTSTART, lasts one day " +
@@ -78,21 +78,21 @@ const allDayReason = "an all-day event with no DTEND, or DTEND equal to DTSTART,
 // ridAsDate writes the recurrence id of all-day occurrences as the date the
 // reference's date-time falls on in loc.
 func ridAsDate(loc string) func([]occ) []occ {
-	return func(os []occ) []occ {
+	return func(list []occ) []occ {
 		l, err := time.LoadLocation(loc)
 		if err != nil {
 			panic(err)
 		}
-		for i, o := range os {
+		for i, o := range list {
 			if len(o.Start) != len(time.DateOnly) || o.RecurrenceID == nil {
 				continue
 			}
 			if t, err := time.Parse(time.RFC3339, *o.RecurrenceID); err == nil {
 				d := t.In(l).Format(time.DateOnly)
-				os[i].RecurrenceID = &d
+				list[i].RecurrenceID = &d
 			}
 		}
-		return os
+		return list
 	}
 }
 
@@ -103,19 +103,19 @@ const ridReason = "an override's RECURRENCE-ID names an instance of its series, 
 
 // replace swaps the reference's occurrence of uid starting at start for want.
 func replace(uid, start string, want occ) func([]occ) []occ {
-	return func(os []occ) []occ {
-		for i, o := range os {
+	return func(list []occ) []occ {
+		for i, o := range list {
 			if o.UID == uid && o.Start == start {
-				os[i] = want
+				list[i] = want
 			}
 		}
-		return os
+		return list
 	}
 }
 
 // add appends occurrences the reference leaves out.
 func add(extra ...occ) func([]occ) []occ {
-	return func(os []occ) []occ { return append(os, extra...) }
+	return func(list []occ) []occ { return append(list, extra...) }
 }
 
 func ptr(s string) *string { return &s }

@@ -1,0 +1,180 @@
+package ics
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-ical"
+)
+
+// prop is one content line of a VEVENT: go-ical's Prop, with the parameters
+// in a slice rather than a map, which costs several times as much to build.
+type prop struct {
+	Name   string
+	Params paramList
+	Value  string
+}
+
+// Duration reads a DURATION value.
+func (p *prop) Duration() (time.Duration, error) {
+	ip := ical.Prop{Name: p.Name, Value: p.Value}
+	return ip.Duration()
+}
+
+// param is one parameter value; a parameter with several values is several.
+type param struct{ name, value string }
+
+// paramList holds a property's parameters, names upper case.
+type paramList []param
+
+// Get returns the first value of the parameter called name (upper case), or "".
+func (ps paramList) Get(name string) string {
+	for _, p := range ps {
+		if p.name == name {
+			return p.value
+		}
+	}
+	return ""
+}
+
+// props are the properties of one component, in order: a VEVENT has a dozen
+// or two, so a slice searched by name beats a map.
+type props []prop
+
+// Get returns the first property called name (upper case), or nil.
+func (ps props) Get(name string) *prop {
+	for i := range ps {
+		if ps[i].Name == name {
+			return &ps[i]
+		}
+	}
+	return nil
+}
+
+// Values returns every property called name (upper case).
+func (ps props) Values(name string) []prop {
+	var out []prop
+	for _, p := range ps {
+		if p.Name == name {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// eventProps reads the properties of a VEVENT (not those of its VALARMs). A
+// line that is not a content line is dropped with a warning.
+//
+// Events are most of a feed, so they are read with this one-pass reader
+// rather than go-ical's decoder, which costs several times as much; the
+// properties are like go-ical's. VTIMEZONEs, few and nested, still go through
+// go-ical (decodeBlock). The slice is reused for the next event: nothing may
+// keep it, and text kept from it is copied (interned, cloned) first.
+func (p *parser) eventProps(b block) props {
+	ps := p.props[:0]
+	defer func() { p.props = ps[:0] }()
+	depth := 0
+	for _, l := range b.lines[1:] {
+		switch kind, _ := beginEnd(l.text); kind {
+		case "BEGIN":
+			depth++
+			continue
+		case "END":
+			depth--
+			continue
+		}
+		if depth > 0 {
+			continue
+		}
+		pr, err := contentLine(l.text)
+		if err != nil {
+			p.warn(l.no, "ignored malformed line in %s: %v", b.name, err)
+			continue
+		}
+		ps = append(ps, pr)
+	}
+	return ps
+}
+
+var errNoColon = errors.New("malformed content line: missing colon")
+
+// contentLine splits an unfolded content line (RFC 5545 §3.1) into its name
+// (upper-cased), parameters (names upper-cased, values unquoted, several
+// values split at commas outside quotes) and value.
+func contentLine(s string) (prop, error) {
+	i := 0
+	for i < len(s) && isNameByte(s[i]) {
+		i++
+	}
+	if i == 0 {
+		if strings.IndexByte(s, ':') < 0 {
+			return prop{}, errNoColon
+		}
+		return prop{}, errors.New("malformed content line: no property name")
+	}
+	pr := prop{Name: upper(s[:i])}
+	for i < len(s) && s[i] == ';' {
+		if i > maxParams {
+			return prop{}, fmt.Errorf("parameters longer than %d bytes", maxParams)
+		}
+		i++
+		j := i
+		for j < len(s) && isNameByte(s[j]) {
+			j++
+		}
+		if j == i || j == len(s) || s[j] != '=' {
+			if strings.IndexByte(s[i:], ':') < 0 {
+				return prop{}, errNoColon
+			}
+			return prop{}, errors.New("malformed content line: bad parameter")
+		}
+		name := upper(s[i:j])
+		i = j + 1
+		for {
+			var v string
+			if i < len(s) && s[i] == '"' {
+				end := strings.IndexByte(s[i+1:], '"')
+				if end < 0 {
+					return prop{}, errors.New("malformed content line: unterminated quoted parameter value")
+				}
+				v, i = s[i+1:i+1+end], i+2+end
+			} else {
+				j := i
+				for j < len(s) && s[j] != ',' && s[j] != ';' && s[j] != ':' {
+					j++
+				}
+				v, i = s[i:j], j
+			}
+			pr.Params = append(pr.Params, param{name, v})
+			if i < len(s) && s[i] == ',' {
+				i++
+				continue
+			}
+			break
+		}
+	}
+	if i > maxParams {
+		return prop{}, fmt.Errorf("parameters longer than %d bytes", maxParams)
+	}
+	if i >= len(s) || s[i] != ':' {
+		return prop{}, errNoColon
+	}
+	pr.Value = s[i+1:]
+	return pr, nil
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+}
+
+// upper is strings.ToUpper without the allocation for names already upper case.
+func upper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			return strings.ToUpper(s)
+		}
+	}
+	return s
+}
