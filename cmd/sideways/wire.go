@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -62,7 +64,8 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 	for _, c := range cfg.Calendars {
 		clog := log.With("calendar", c.Name)
 		if c.ICS != "" {
-			cals = append(cals, daemon.Calendar{Name: c.Name, Source: &ics.Source{Name: c.Name, Location: c.ICS, Floating: cfg.Me.Location, Logger: clog}})
+			src := &ics.Source{Name: c.Name, Location: c.ICS, Floating: cfg.Me.Location, Logger: clog, Cache: icsCache{db}}
+			cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
 			continue
 		}
 		cl, err := g.googleClient(ctx, cfg, c, clog, how)
@@ -192,4 +195,23 @@ func freeBusy(cl *google.Client) daemon.PeerBusyFunc {
 		}
 		return out, warns, nil
 	}
+}
+
+// icsCache keeps each ICS feed's last good copy and validators in the state
+// database, so a feed that starts failing still serves its last events, in
+// this process and the next.
+type icsCache struct{ db *state.DB }
+
+func (c icsCache) Load(ctx context.Context, key string) (*ics.CacheEntry, error) {
+	f, ok, err := c.db.ICSFeed(ctx, key)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &ics.CacheEntry{Body: f.Body, ETag: f.ETag, LastModified: f.LastModified, Fetched: f.FetchedAt}, nil
+}
+
+func (c icsCache) Save(ctx context.Context, key string, e *ics.CacheEntry) error {
+	sum := sha256.Sum256(e.Body)
+	return c.db.SaveICSFeed(ctx, key, state.ICSFeed{ETag: e.ETag, LastModified: e.LastModified,
+		BodyHash: hex.EncodeToString(sum[:]), Body: e.Body, FetchedAt: e.Fetched})
 }
