@@ -87,8 +87,10 @@ type Event struct {
 	Summary      string
 	Transparent  bool
 	Organizer    string
-	Attendees    []Attendee
-	Kind         Kind
+	// Attendees may share their backing array with other occurrences of the
+	// same series: treat them as read-only.
+	Attendees []Attendee
+	Kind      Kind
 	// Tag is TagSuggestion or TagInvite on events sideways wrote, else empty;
 	// TagPeer is then the peer's email.
 	Tag     string

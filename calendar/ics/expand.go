@@ -74,7 +74,7 @@ func (v *vevent) instance(calName string, tmpl *vevent, start time.Time, dur tim
 		Calendar: calName, UID: v.uid, RecurrenceID: recurID,
 		Start: start, End: start.Add(dur), AllDay: tmpl.st.date, Floating: tmpl.st.floating,
 		Status: statuses[in.status], Summary: in.summary, Transparent: in.transparent,
-		Organizer: in.organizer, Attendees: slices.Clone(in.attendees),
+		Organizer: in.organizer, Attendees: in.attendees[:len(in.attendees):len(in.attendees)],
 		Kind: kinds[in.kind], Tag: tags[in.tag], TagPeer: in.tagPeer,
 	}
 }
