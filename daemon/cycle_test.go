@@ -408,3 +408,25 @@ func (w *world) taggedAll() []calendar.Event {
 	}
 	return out
 }
+
+// stale is a calendar serving its last good copy because its feed fails.
+type stale struct{ *calendartest.Calendar }
+
+func (stale) Stale() error { return errors.New("502 Bad Gateway since 09:00") }
+
+func TestStaleCalendarIsAWarning(t *testing.T) {
+	w := newWorld(t, "report")
+	w.d.Calendars[0].Source = stale{w.cal}
+	res := w.cycle()
+	want := "calendar work is stale: 502 Bad Gateway since 09:00"
+	found := false
+	for _, s := range res.Plan.Warnings {
+		found = found || s == want
+	}
+	if !found {
+		t.Errorf("warnings = %q, want %q among them", res.Plan.Warnings, want)
+	}
+	if len(res.Plan.Actions) == 0 {
+		t.Error("a stale calendar should still be planned with")
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -74,7 +73,7 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 		}
 		src := cl.Source(c.Name, c.Google.Calendar, db)
 		if how == offline {
-			cals = append(cals, daemon.Calendar{Name: c.Name, Source: mirrorOnly{src, db, c.Name}})
+			cals = append(cals, daemon.Calendar{Name: c.Name, Source: &daemon.Mirror{Source: src, Store: db, Name: c.Name}})
 			continue
 		}
 		cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
@@ -120,59 +119,6 @@ func writes(cfg *config.Config) bool {
 		}
 	}
 	return false
-}
-
-// mirrorOnly hides a Google source's Sync, so a command reads the mirror as of
-// the last cycle without a request.
-type mirrorOnly struct {
-	src  *google.Source
-	db   *state.DB
-	name string
-}
-
-func (m mirrorOnly) Events(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
-	tok, err := m.db.GoogleSyncToken(ctx, m.name)
-	if err != nil {
-		return nil, err
-	}
-	if tok == "" {
-		return nil, errors.New(`not synced yet: run "sideways run --once"`)
-	}
-	evs, err := m.src.Events(ctx, from, to)
-	if err != nil {
-		return nil, err
-	}
-	return m.withWrites(ctx, evs, from, to)
-}
-
-// withWrites adds the writes of the last cycle, which came after its sync and
-// so are not in the mirror yet: without them a command would show the picture
-// from before the cycle acted. (A tracked write missing from the mirror can
-// only be that new: the cycle that synced would otherwise have untracked it.)
-func (m mirrorOnly) withWrites(ctx context.Context, evs []calendar.Event, from, to time.Time) ([]calendar.Event, error) {
-	writes, err := m.db.Writes(ctx)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	for _, e := range evs {
-		seen[e.ID] = true
-	}
-	win := calendar.Interval{Start: from, End: to}
-	for _, w := range writes {
-		if w.Calendar != m.name || seen[w.EventID] || !(calendar.Interval{Start: w.Start, End: w.End}).Overlaps(win) {
-			continue
-		}
-		e := calendar.Event{Calendar: m.name, ID: w.EventID, UID: w.EventID, Start: w.Start, End: w.End,
-			Status: calendar.StatusConfirmed, Tag: w.Kind, TagPeer: w.Peer}
-		if w.Kind == calendar.TagSuggestion {
-			e.Transparent = true
-		} else {
-			e.Attendees = []calendar.Attendee{{Email: w.Peer, PartStat: calendar.PartStatNeedsAction}}
-		}
-		evs = append(evs, e)
-	}
-	return evs, nil
 }
 
 // freeBusy asks Google for peers' busy time; peers it will not tell about keep

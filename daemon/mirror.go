@@ -1,0 +1,67 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/daemon/state"
+)
+
+// Mirror reads a synced calendar (Google) from its local mirror as of the last
+// cycle, without a request: it hides the source's Sync. It adds the last
+// cycle's own writes, which came after that cycle's sync and so are not in the
+// mirror yet; without them a command run after a cycle would show the picture
+// from before the cycle acted. (A tracked write missing from the mirror can
+// only be that new: the cycle that synced would otherwise have untracked it.)
+type Mirror struct {
+	Source calendar.Source
+	Store  *state.DB
+	Name   string
+}
+
+var _ calendar.Source = (*Mirror)(nil)
+
+// Events implements calendar.Source. A calendar never synced is an error that
+// says how to sync it.
+func (m *Mirror) Events(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
+	tok, err := m.Store.GoogleSyncToken(ctx, m.Name)
+	if err != nil {
+		return nil, err
+	}
+	if tok == "" {
+		return nil, errors.New(`not synced yet: run "sideways run --once"`)
+	}
+	evs, err := m.Source.Events(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return m.withWrites(ctx, evs, from, to)
+}
+
+func (m *Mirror) withWrites(ctx context.Context, evs []calendar.Event, from, to time.Time) ([]calendar.Event, error) {
+	writes, err := m.Store.Writes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, e := range evs {
+		seen[e.ID] = true
+	}
+	win := calendar.Interval{Start: from, End: to}
+	for _, w := range writes {
+		if w.Calendar != m.Name || seen[w.EventID] || !(calendar.Interval{Start: w.Start, End: w.End}).Overlaps(win) {
+			continue
+		}
+		e := calendar.Event{Calendar: m.Name, ID: w.EventID, UID: w.EventID, Start: w.Start, End: w.End,
+			Status: calendar.StatusConfirmed, Tag: w.Kind, TagPeer: w.Peer}
+		if w.Kind == calendar.TagSuggestion {
+			e.Transparent = true
+		} else {
+			e.Attendees = []calendar.Attendee{{Email: w.Peer, PartStat: calendar.PartStatNeedsAction}}
+		}
+		evs = append(evs, e)
+	}
+	return evs, nil
+}
