@@ -327,3 +327,34 @@ func TestRevokedGrantTellsTheUser(t *testing.T) {
 		}
 	}
 }
+
+// TestPeerFreeBusy: with peer_freebusy on, a peer's busy time keeps the slot
+// off it, and a peer Google will not show is planned with working hours and a
+// warning.
+func TestPeerFreeBusy(t *testing.T) {
+	w := newGWorld(t, "propose")
+	cfgPath := filepath.Join(w.dir, "sideways.yaml")
+	b, _ := os.ReadFile(cfgPath)
+	if err := os.WriteFile(cfgPath, []byte(strings.Replace(string(b), "mode: propose\n", "mode: propose\npeer_freebusy: true\n", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Mon 23 Nov 09:00 New York: the first slot would be Tue 24 Nov 10:00.
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.srv.AddCalendar("dana@acme.test", "Dana")
+	w.srv.Insert("dana@acme.test", gEvent("dana-busy", "Budget review", time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)))
+	w.srv.SetFreeBusyError("bo@acme.test", "notFound")
+	out := w.sideways(true, "run", "--once")
+	if w.srv.Count(googletest.RouteFreeBusy) == 0 {
+		t.Fatal("no freeBusy request was sent")
+	}
+	dana := w.ours()["dana@acme.test"]
+	if len(dana) != 1 || strings.HasPrefix(dana[0].Start.DateTime, "2026-11-24T10:00") {
+		t.Errorf("dana's suggestion %+v ignores her busy time (Tue 10:00-10:30)", dana)
+	}
+	if !strings.Contains(out, "bo@acme.test: free/busy of bo@acme.test unavailable (notFound); planning with their working hours only") {
+		t.Errorf("no warning that bo's free/busy is unavailable:\n%s", out)
+	}
+	if len(w.ours()["bo@acme.test"]) != 1 {
+		t.Error("bo should still get a suggestion, by working hours")
+	}
+}
