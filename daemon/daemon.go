@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar"
@@ -103,7 +102,6 @@ func (d *Daemon) Gather(ctx context.Context) (*rules.Input, error) {
 		}
 		in.Events = append(in.Events, evs...)
 	}
-	slices.SortStableFunc(in.Events, func(a, b calendar.Event) int { return a.Start.Compare(b.Start) })
 	if d.PeerBusy != nil && len(cfg.Peers) > 0 {
 		emails := make([]string, len(cfg.Peers))
 		for i, p := range cfg.Peers {

@@ -288,7 +288,7 @@ func (e *Engine) assess(in *Input) ([]Assessment, []history, error) {
 	loc := cfg.Me.Location
 	now := in.Now.In(loc)
 	from := now.Add(-cfg.Lookback)
-	hs := newMatcher(cfg).histories(in, len(cfg.Peers))
+	hs := e.match.histories(in, len(cfg.Peers))
 	out := make([]Assessment, len(cfg.Peers))
 	for i := range cfg.Peers {
 		p := &cfg.Peers[i]

@@ -78,7 +78,7 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 	cfg := e.cfg
 	now := in.Now.In(cfg.Me.Location)
 	p := &Plan{Now: now, Mode: cfg.Mode, Peers: as}
-	pl := newPlanner(cfg, in, now, as, hs)
+	pl := newPlanner(cfg, in, now, as, hs, e.match.me)
 
 	// Tidy what sideways wrote before adding anything.
 	for i := range as {
@@ -190,15 +190,11 @@ type planner struct {
 	suggestions int // open suggestions
 }
 
-func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, hs []history) *planner {
+func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, hs []history, me map[string]bool) *planner {
 	loc := now.Location()
 	pl := &planner{
 		cfg: cfg, loc: loc, now: now, writable: in.Writable, peerBusy: in.PeerBusy,
 		hours: map[time.Time]time.Duration{}, perDay: map[time.Time]int{}, perWeek: map[time.Time]int{},
-	}
-	me := map[string]bool{}
-	for _, e := range cfg.Me.Emails {
-		me[strings.ToLower(e)] = true
 	}
 	// Only what could share a week with a slot matters.
 	lo := civil(now).AddDate(0, 0, -7)

@@ -63,6 +63,7 @@ type Engine struct {
 	cfg   *config.Config
 	progs []cel.Program // one per rule; nil when the rule has no `when`
 	me    MeVars
+	match *matcher // who is who, from the roster: built once per config
 }
 
 // Config returns the configuration the engine was compiled from.
@@ -75,7 +76,7 @@ func Compile(cfg *config.Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rules: cel environment: %w", err)
 	}
-	e := &Engine{cfg: cfg, progs: make([]cel.Program, len(cfg.Rules)), me: meVars(cfg)}
+	e := &Engine{cfg: cfg, progs: make([]cel.Program, len(cfg.Rules)), me: meVars(cfg), match: newMatcher(cfg)}
 	var errs config.Errors
 	for i, r := range cfg.Rules {
 		if strings.TrimSpace(r.When) == "" {

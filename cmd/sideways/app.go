@@ -57,11 +57,6 @@ type hintError struct {
 func (e *hintError) Error() string { return e.err.Error() }
 func (e *hintError) Unwrap() error { return e.err }
 
-// silentError has already been reported to the user.
-type silentError struct{}
-
-func (silentError) Error() string { return "reported" }
-
 func withHint(err error, hint string) error { return &hintError{err, hint} }
 
 // report prints err the way users read it and returns the exit code.
@@ -75,8 +70,6 @@ func report(stderr io.Writer, err error) int {
 		usage usageError
 	)
 	switch {
-	case errors.As(err, &silentError{}):
-		return exitError
 	case errors.As(err, &cerrs):
 		for _, e := range cerrs {
 			fmt.Fprintln(stderr, e.Error())
@@ -218,28 +211,29 @@ func clock() (func() time.Time, error) {
 	return func() time.Time { return t }, nil
 }
 
-func (g *globals) logger() *slog.Logger {
-	level := slog.LevelWarn
+// logger is a one-shot command's log: warnings and errors only.
+func (g *globals) logger() *slog.Logger { return g.newLogger(slog.LevelWarn, false) }
+
+// daemonLogger is the long-running daemon's log: structured, one line per
+// event, with times, at info level.
+func (g *globals) daemonLogger() *slog.Logger { return g.newLogger(slog.LevelInfo, true) }
+
+// newLogger logs to stderr from level up (debug with --verbose); one-shot
+// commands leave the time out.
+func (g *globals) newLogger(level slog.Level, withTime bool) *slog.Logger {
 	if g.verbose {
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level,
-		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+	opts := &slog.HandlerOptions{Level: level}
+	if !withTime {
+		opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
 			if a.Key == slog.TimeKey {
 				return slog.Attr{}
 			}
 			return a
-		}}))
-}
-
-// daemonLogger is the long-running daemon's log: structured, one line per
-// event, at info level (debug with --verbose).
-func (g *globals) daemonLogger() *slog.Logger {
-	level := slog.LevelInfo
-	if g.verbose {
-		level = slog.LevelDebug
+		}
 	}
-	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewTextHandler(g.stderr, opts))
 }
 
 // load reads, validates and compiles the config.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -43,7 +44,7 @@ type eventJSON struct {
 func toEventJSON(e *calendar.Event, loc *time.Location) eventJSON {
 	out := eventJSON{
 		Calendar: e.Calendar, UID: e.UID, AllDay: e.AllDay, Floating: e.Floating,
-		Status: string(cmpOr(e.Status, calendar.StatusConfirmed)), Summary: e.Summary,
+		Status: string(cmp.Or(e.Status, calendar.StatusConfirmed)), Summary: e.Summary,
 		Transparent: e.Transparent, Organizer: e.Organizer, Attendees: []attendeeJSON{},
 	}
 	if e.AllDay {
@@ -62,14 +63,6 @@ func toEventJSON(e *calendar.Event, loc *time.Location) eventJSON {
 		out.Attendees = append(out.Attendees, attendeeJSON{Email: a.Email, Name: a.Name, PartStat: string(a.PartStat), Resource: a.Resource})
 	}
 	return out
-}
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }
 
 func newEventsCommand(g *globals) *cobra.Command {
