@@ -85,7 +85,7 @@ func (d *Daemon) gather(ctx context.Context, syncErrs map[string]error) (*rules.
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
 			}
-			d.Logger.Warn("calendar unreadable; nothing will be planned", "calendar", c.Name, "err", err)
+			d.Logger.Debug("calendar unreadable; nothing will be planned", "calendar", c.Name, "err", err)
 			health = append(health, CalendarHealth{Name: c.Name, Health: Unread, Err: err})
 			continue
 		}

@@ -140,6 +140,13 @@ func (d *Daemon) health(ctx context.Context, c Calendar, now time.Time, bound ti
 	return h, nil
 }
 
+// HealthWarnings words the calendars' health as a plan's warnings do, unread
+// calendars first; a calendar fresh and without error has none.
+func HealthWarnings(hs []CalendarHealth, now time.Time, poll time.Duration) []string {
+	first, rest := healthWarnings(hs, now, StaleAfter(poll))
+	return append(first, rest...)
+}
+
 // healthWarnings words the calendars' health for a plan: first the unread
 // calendars, which go above every other warning, then the rest.
 func healthWarnings(hs []CalendarHealth, now time.Time, bound time.Duration) (first, rest []string) {
@@ -160,12 +167,13 @@ func healthWarnings(hs []CalendarHealth, now time.Time, bound time.Duration) (fi
 	return first, rest
 }
 
-// Age words a duration for people: "40 minutes", "3 hours", "2 days".
+// Age words a duration for people, rounded down: "40 minutes", "3 hours",
+// "2 days".
 func Age(d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return "less than a minute"
-	case d < 2*time.Hour:
+	case d < time.Hour:
 		return count(int(d/time.Minute), "minute")
 	case d < 48*time.Hour:
 		return count(int(d/time.Hour), "hour")
