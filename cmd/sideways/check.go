@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -169,8 +170,11 @@ func (c *checker) fetchAll(ctx context.Context, w io.Writer) error {
 			got := "no answer"
 			if rec.status != "" {
 				got = rec.status
+				if rec.n > 0 {
+					got += fmt.Sprintf(", %s, %s", cmp.Or(rec.contentType, "no content type"), size(rec.n))
+				}
 			}
-			fmt.Fprintf(w, "calendar %s: %s: %s, unusable\n", cal.Name, src.Redacted(), got)
+			fmt.Fprintf(w, "calendar %s: %s: %s: unusable\n", cal.Name, src.Redacted(), got)
 			c.errorf(cal.ICSPos, "calendar %s: %v", cal.Name, err)
 			continue
 		}
@@ -182,9 +186,10 @@ func (c *checker) fetchAll(ctx context.Context, w io.Writer) error {
 // recorder remembers the last response's status and counts its body's bytes
 // (as received, before any gzip decoding of an .ics.gz).
 type recorder struct {
-	base   http.RoundTripper
-	status string
-	n      int64
+	base        http.RoundTripper
+	status      string
+	contentType string
+	n           int64
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -192,7 +197,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.status, r.n = resp.Status, 0
+	r.status, r.contentType, r.n = resp.Status, resp.Header.Get("Content-Type"), 0
 	resp.Body = &countingBody{resp.Body, &r.n}
 	return resp, nil
 }
