@@ -33,7 +33,8 @@ type Result struct {
 	Done []Done
 	// Dismissed are the peers whose suggestion the user deleted since the last cycle.
 	Dismissed []string
-	// Warnings are problems that did not stop the cycle (a feed that failed).
+	// Warnings are problems that did not stop the cycle (peers' free/busy);
+	// the calendars' health is in Plan.Warnings and Calendars.
 	Warnings []string
 	// Calendars is each calendar's health as this cycle read it.
 	Calendars []CalendarHealth
