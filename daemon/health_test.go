@@ -12,6 +12,7 @@ import (
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/calendar/calendartest"
+	"github.com/sidewayscal/sideways/daemon/state"
 )
 
 // unreadable is a calendar that cannot be read at all.
@@ -217,4 +218,64 @@ func (r *recording) errs() []error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.out)
+}
+
+// syncing is a read-only Google-like calendar: Sync fails with err (when
+// set), and on success records a sync in the store, as google.Source does.
+type syncing struct {
+	*calendartest.Calendar
+	name string
+	db   *state.DB
+	err  error
+}
+
+func (s *syncing) Sync(ctx context.Context) error {
+	if s.err != nil {
+		return s.err
+	}
+	return s.db.SaveGoogleSync(ctx, s.name, false, "tok", nil, nil)
+}
+
+// TestSyncedCalendarHealth: a calendar read from a mirror is as fresh as its
+// last sync that worked; never synced, it is unread and the cycle fails.
+func TestSyncedCalendarHealth(t *testing.T) {
+	w := newWorld(t, "report")
+	team := &syncing{Calendar: calendartest.New("team"), name: "team", db: w.db, err: &calendar.RetryError{Err: errors.New("503 Service Unavailable")}}
+	w.d.Calendars = append(w.d.Calendars, Calendar{Name: "team", Source: team})
+
+	_, err := w.d.Cycle(context.Background())
+	var ue *UnreadError
+	if !errors.As(err, &ue) || ue.Calendars[0].Name != "team" || !strings.Contains(err.Error(), "503 Service Unavailable") {
+		t.Fatalf("never synced and failing: %v, want team unread with the 503", err)
+	}
+	if _, ok := calendar.RetryAfter(err); !ok {
+		t.Error("an unread calendar's transient cause is no longer seen as transient")
+	}
+
+	team.err = nil
+	res := w.cycle()
+	if h := res.Calendars[1]; h.Health != Fresh || !h.LastOK.Equal(w.now) || h.Err != nil {
+		t.Errorf("synced: %+v, want fresh as of now", h)
+	}
+
+	team.err = &calendar.RetryError{Err: errors.New("503 Service Unavailable")}
+	w.now = w.now.Add(30 * time.Minute)
+	if h := w.cycle().Calendars[1]; h.Health != Fresh || h.Err == nil {
+		t.Errorf("half an hour after the last sync: %+v, want fresh with the error", h)
+	}
+	w.now = w.now.Add(time.Hour)
+	res = w.cycle()
+	if h := res.Calendars[1]; h.Health != Stale || !h.LastOK.Equal(w.now.Add(-90*time.Minute)) {
+		t.Errorf("90 minutes after the last sync: %+v, want stale since then", h)
+	}
+	if len(res.Plan.Actions) == 0 {
+		t.Error("a stale read-only calendar is planned with, with a warning")
+	}
+
+	// The mirror, as plan and status read it: as fresh as the last sync.
+	w.d.Calendars[1].Source = &Mirror{Source: team.Calendar, Store: w.db, Name: "team"}
+	_, hs, err := w.d.PlanHealth(context.Background())
+	if err != nil || hs[1].Health != Stale || !hs[1].LastOK.Equal(w.now.Add(-90*time.Minute)) {
+		t.Errorf("mirror: %+v, %v; want stale since the last sync", hs, err)
+	}
 }
