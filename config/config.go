@@ -168,6 +168,7 @@ type Calendar struct {
 	ICS      string  // https URL (webcal:// already rewritten) or absolute file path
 	Writable bool
 	Pos      Pos
+	ICSPos   Pos // the ics value, for problems with the feed itself
 }
 
 // Google locates a Google calendar and its credentials.
@@ -176,6 +177,9 @@ type Google struct {
 	ClientSecret string // absolute path
 	Token        string // absolute path
 	Endpoint     string // API base URL; empty for Google's own
+	// ClientSecretPos and TokenPos are where each path was set (the google key
+	// when it is the default), for problems with the files.
+	ClientSecretPos, TokenPos Pos
 }
 
 // OneOnOne tunes 1:1 detection.

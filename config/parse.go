@@ -565,8 +565,14 @@ func (p *parser) email(n *yaml.Node) (string, bool) {
 	return strings.ToLower(a.Address), true
 }
 
-// path resolves a path from the config against the config's folder.
+// path resolves a path from the config against the config's folder, after
+// expanding a leading ~ or $HOME (see expandHome).
 func (p *parser) path(n *yaml.Node, s string) string {
+	s, err := expandHome(s, os.UserHomeDir)
+	if err != nil {
+		p.errorf(n, "%v", err)
+		return s
+	}
 	if filepath.IsAbs(s) {
 		return filepath.Clean(s)
 	}
@@ -803,7 +809,7 @@ func (p *parser) calendars(e entry) []Calendar {
 		if hasG {
 			c.Google = p.google(g)
 		} else if hasICS {
-			c.ICS = p.ics(ics)
+			c.ICS, c.ICSPos = p.ics(ics), p.pos(ics.val)
 		}
 		if e, ok := f.get("writable"); ok {
 			if w, ok := p.boolean(e, "writable"); ok && w {
@@ -826,6 +832,7 @@ func (p *parser) calendars(e entry) []Calendar {
 
 func (p *parser) google(e entry) *Google {
 	g := &Google{Calendar: "primary", ClientSecret: p.path(nil, "client_secret.json"), Token: p.path(nil, "token.json")}
+	g.ClientSecretPos, g.TokenPos = p.pos(e.key), p.pos(e.key)
 	f := p.mapping(e.val, "google", googleKeys)
 	if e, ok := f.get("calendar"); ok {
 		if s, ok := p.scalar(e, "calendar"); ok && strings.TrimSpace(s) != "" {
@@ -834,12 +841,12 @@ func (p *parser) google(e entry) *Google {
 	}
 	if e, ok := f.get("client_secret"); ok {
 		if s, ok := p.scalar(e, "client_secret"); ok && s != "" {
-			g.ClientSecret = p.path(e.val, s)
+			g.ClientSecret, g.ClientSecretPos = p.path(e.val, s), p.pos(e.val)
 		}
 	}
 	if e, ok := f.get("token"); ok {
 		if s, ok := p.scalar(e, "token"); ok && s != "" {
-			g.Token = p.path(e.val, s)
+			g.Token, g.TokenPos = p.path(e.val, s), p.pos(e.val)
 		}
 	}
 	if e, ok := f.get("endpoint"); ok {

@@ -247,6 +247,9 @@ rules:
 				Calendar:     "primary",
 				ClientSecret: filepath.Join(dir, "client_secret.json"),
 				Token:        filepath.Join(dir, "token.json"),
+				// Default paths are reported at the google key.
+				ClientSecretPos: Pos{file, 6, 5},
+				TokenPos:        Pos{file, 6, 5},
 			},
 			Writable: true,
 			Pos:      Pos{file, 5, 5},

@@ -33,8 +33,11 @@ type Result struct {
 	Done []Done
 	// Dismissed are the peers whose suggestion the user deleted since the last cycle.
 	Dismissed []string
-	// Warnings are problems that did not stop the cycle (a feed that failed).
+	// Warnings are problems that did not stop the cycle (peers' free/busy);
+	// the calendars' health is in Plan.Warnings and Calendars.
 	Warnings []string
+	// Calendars is each calendar's health as this cycle read it.
+	Calendars []CalendarHealth
 }
 
 // maxGenerations bounds how many ids a proposal tries when earlier ids of the
@@ -69,6 +72,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 	// 1. Sync. A calendar that cannot sync is read from its last mirror, unless
 	// it is the one we write to: acting on a stale copy of it could duplicate or
 	// dismiss wrongly.
+	syncErrs := map[string]error{}
 	for _, c := range d.Calendars {
 		s, ok := c.Source.(Syncer)
 		if !ok {
@@ -95,20 +99,28 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 			return res, fmt.Errorf("sync %s: %w", c.Name, err)
 		}
 		d.Logger.Warn("calendar did not sync; using its last copy", "calendar", c.Name, "err", err)
-		res.Warnings = append(res.Warnings, fmt.Sprintf("calendar %s did not sync (%v); used its last copy", c.Name, err))
+		syncErrs[c.Name] = err // the calendar's health says how old that copy is
 	}
 
-	// 2. Gather.
-	in, gerr := d.Gather(ctx)
+	// 2. Gather. With a calendar unread nothing is acted on, not even what the
+	// user did to earlier suggestions: a calendar that cannot be seen would
+	// look like deleted suggestions. The cycle fails, so the loop backs off.
+	in, health, gerr := d.gather(ctx, syncErrs)
 	if in == nil {
 		return res, gerr
 	}
+	res.Calendars = health
 	for _, e := range unjoin(gerr) {
-		var fe *FeedError
-		if errors.As(e, &fe) && fe.Calendar == writable {
-			return res, e
+		res.Warnings = append(res.Warnings, e.Error())
+	}
+	if err := unread(health); err != nil {
+		p, perr := d.plan(in, health)
+		if perr != nil {
+			return res, perr
 		}
-		res.Warnings = append(res.Warnings, warning(e))
+		p.Warnings = append(p.Warnings, res.Warnings...)
+		res.Plan = p
+		return res, err
 	}
 
 	// 3. What did the user do to earlier suggestions?
@@ -126,7 +138,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 	}
 
 	// 4. Plan.
-	p, err := d.Engine.Plan(in)
+	p, err := d.plan(in, health)
 	if err != nil {
 		return res, err
 	}

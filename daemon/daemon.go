@@ -56,23 +56,21 @@ func Window(cfg *config.Config, now time.Time) (from, to time.Time) {
 	return now.Add(-cfg.Lookback), now.Add(cfg.Horizon).AddDate(0, 0, 8)
 }
 
-// FeedError is a calendar that could not be read this cycle. The rest of the
-// calendars are still used: a bad feed never stops the daemon.
-type FeedError struct {
-	Calendar string
-	Err      error
+// Gather reads every calendar and returns the input the rules decide from and
+// each calendar's health, in config order. A calendar that cannot be read is
+// left out of the input and Unread in the health; the caller must not act on
+// the input then (see Plan). The error reports other problems that did not
+// stop the gather (peers' free/busy); with a nil input it is fatal.
+func (d *Daemon) Gather(ctx context.Context) (*rules.Input, []CalendarHealth, error) {
+	return d.gather(ctx, nil)
 }
 
-func (e *FeedError) Error() string { return fmt.Sprintf("calendar %s: %v", e.Calendar, e.Err) }
-func (e *FeedError) Unwrap() error { return e.Err }
-
-// Gather reads every calendar and returns the input the rules decide from. A
-// calendar that fails is left out and reported in the returned error (a join of
-// *FeedError); the input is still usable.
-func (d *Daemon) Gather(ctx context.Context) (*rules.Input, error) {
+// gather is Gather after a sync that failed for the calendars in syncErrs.
+func (d *Daemon) gather(ctx context.Context, syncErrs map[string]error) (*rules.Input, []CalendarHealth, error) {
 	cfg := d.Engine.Config()
 	now := d.Now().In(cfg.Me.Location)
 	from, to := Window(cfg, now)
+	bound := StaleAfter(cfg.Poll)
 	in := &rules.Input{Now: now}
 	for _, c := range cfg.Calendars {
 		if c.Writable {
@@ -80,22 +78,24 @@ func (d *Daemon) Gather(ctx context.Context) (*rules.Input, error) {
 		}
 	}
 	var errs []error
+	health := make([]CalendarHealth, 0, len(d.Calendars))
 	for _, c := range d.Calendars {
 		evs, err := c.Source.Events(ctx, from, to)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, nil, ctx.Err()
 			}
-			d.Logger.Warn("calendar unreadable; using the others", "calendar", c.Name, "err", err)
-			errs = append(errs, &FeedError{Calendar: c.Name, Err: err})
+			d.Logger.Debug("calendar unreadable; nothing will be planned", "calendar", c.Name, "err", err)
+			health = append(health, CalendarHealth{Name: c.Name, Health: Unread, Err: err})
 			continue
 		}
-		// A feed that could not be refreshed serves its last good copy (ics.Source);
-		// the plan says so rather than planning on old data in silence.
-		if s, ok := c.Source.(interface{ Stale() error }); ok {
-			if err := s.Stale(); err != nil {
-				in.Warnings = append(in.Warnings, fmt.Sprintf("calendar %s is stale: %v", c.Name, err))
-			}
+		h, err := d.health(ctx, c, now, bound, syncErrs[c.Name])
+		if err != nil {
+			return nil, nil, err
+		}
+		health = append(health, h)
+		if h.Health == Unread {
+			continue
 		}
 		for i := range evs {
 			evs[i].Calendar = c.Name
@@ -110,7 +110,7 @@ func (d *Daemon) Gather(ctx context.Context) (*rules.Input, error) {
 		busy, warns, err := d.PeerBusy(ctx, emails, now, now.Add(cfg.Horizon))
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, nil, ctx.Err()
 			}
 			errs = append(errs, fmt.Errorf("peers' free/busy: %w; planning with working hours only", err))
 		}
@@ -124,37 +124,52 @@ func (d *Daemon) Gather(ctx context.Context) (*rules.Input, error) {
 	if dismissals != nil {
 		ds, err := dismissals(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("read dismissals: %w", err)
+			return nil, nil, fmt.Errorf("read dismissals: %w", err)
 		}
 		in.Dismissals = ds
 	}
-	return in, errors.Join(errs...)
+	return in, health, errors.Join(errs...)
 }
 
-// Plan gathers and plans without writing anything. Calendars that could not be
-// read are named in the plan's warnings.
+// Plan gathers and plans without writing anything. See PlanHealth.
 func (d *Daemon) Plan(ctx context.Context) (*rules.Plan, error) {
-	in, gerr := d.Gather(ctx)
+	p, _, err := d.PlanHealth(ctx)
+	return p, err
+}
+
+// PlanHealth gathers and plans without writing anything, and returns each
+// calendar's health. With any calendar unread the plan has no actions (the
+// peers are still assessed, from what could be read, and the first warning
+// says their states are incomplete) and the error is an *UnreadError beside
+// the plan. Other problems that did not stop planning are in its warnings.
+func (d *Daemon) PlanHealth(ctx context.Context) (*rules.Plan, []CalendarHealth, error) {
+	in, health, gerr := d.Gather(ctx)
 	if in == nil {
-		return nil, gerr
+		return nil, nil, gerr
 	}
+	p, err := d.plan(in, health)
+	if err != nil {
+		return nil, health, err
+	}
+	for _, e := range unjoin(gerr) {
+		p.Warnings = append(p.Warnings, e.Error())
+	}
+	return p, health, unread(health)
+}
+
+// plan plans from in, with no action when a calendar is unread, and words
+// the calendars' health as warnings.
+func (d *Daemon) plan(in *rules.Input, health []CalendarHealth) (*rules.Plan, error) {
 	p, err := d.Engine.Plan(in)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range unjoin(gerr) {
-		p.Warnings = append(p.Warnings, warning(e))
+	if unread(health) != nil {
+		p.Actions, p.HeldBack = nil, nil
 	}
+	first, rest := healthWarnings(health, in.Now, StaleAfter(d.Engine.Config().Poll))
+	p.Warnings = append(append(first, p.Warnings...), rest...)
 	return p, nil
-}
-
-// warning words a problem that did not stop planning.
-func warning(err error) string {
-	var fe *FeedError
-	if errors.As(err, &fe) {
-		return fmt.Sprintf("calendar %s could not be read (%v); planned without it", fe.Calendar, fe.Err)
-	}
-	return err.Error()
 }
 
 func unjoin(err error) []error {

@@ -21,7 +21,16 @@ type Mirror struct {
 	Name   string
 }
 
-var _ calendar.Source = (*Mirror)(nil)
+var (
+	_ calendar.Source = (*Mirror)(nil)
+	_ Freshness       = (*Mirror)(nil)
+)
+
+// Freshness implements Freshness: the mirror is as fresh as the last sync
+// that worked. Reading it never refreshes it, so there is no error to report.
+func (m *Mirror) Freshness(ctx context.Context) (time.Time, error) {
+	return m.Store.GoogleSyncedAt(ctx, m.Name)
+}
 
 // Events implements calendar.Source. A calendar never synced is an error that
 // says how to sync it.

@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata" // peers' zones must resolve on hosts without a zone database
 
 	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/daemon"
 	"github.com/sidewayscal/sideways/rules"
 )
 
@@ -26,6 +27,9 @@ const (
 	exitOK    = 0
 	exitError = 1 // any failure, bad config included
 	exitUsage = 2 // bad flags or arguments
+	// exitUnread: a calendar could not be read at all, so nothing was planned
+	// (run --once, plan); a service supervisor can tell it from other failures.
+	exitUnread = 3
 )
 
 // Main runs the command line and returns the exit code.
@@ -65,9 +69,10 @@ func report(stderr io.Writer, err error) int {
 		return exitOK
 	}
 	var (
-		cerrs config.Errors
-		hint  *hintError
-		usage usageError
+		cerrs  config.Errors
+		hint   *hintError
+		usage  usageError
+		unread *daemon.UnreadError
 	)
 	switch {
 	case errors.As(err, &cerrs):
@@ -84,6 +89,9 @@ func report(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "sideways: error: %v\n", err)
 	if errors.As(err, &hint) {
 		fmt.Fprintf(stderr, "sideways: hint: %s\n", hint.hint)
+	}
+	if errors.As(err, &unread) {
+		return exitUnread
 	}
 	return exitError
 }
@@ -117,7 +125,8 @@ Environment:
   SIDEWAYS_STATE_DIR  state folder (default: the OS's per-user state folder)
   SIDEWAYS_NOW        fix the clock (RFC 3339), e.g. 2026-11-23T09:00:00-05:00
 
-Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usage.`,
+Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usage,
+3 when a calendar could not be read (run --once, plan).`,
 		Example: `  sideways demo                 # the whole pipeline on a built-in sample
   sideways init && sideways check
   sideways status

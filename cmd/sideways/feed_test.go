@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,8 +15,9 @@ import (
 )
 
 // TestStaleFeedAcrossProcesses: a feed that worked and then fails keeps
-// serving its last good copy from the state database in a later command, and
-// status says it is stale.
+// serving its last good copy from the state database in a later command;
+// status says the refresh failed, and once the copy is older than the bound
+// (an hour with the default poll), that the calendar is stale.
 func TestStaleFeedAcrossProcesses(t *testing.T) {
 	const feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" +
 		"BEGIN:VEVENT\r\nUID:d1\r\nDTSTART:20261109T150000Z\r\nDTEND:20261109T153000Z\r\nSUMMARY:Coffee with Dana Whitfield\r\nEND:VEVENT\r\n" +
@@ -64,12 +66,48 @@ rules:
 	if out := status(); !strings.Contains(out, "Nov 9 (14d)") {
 		t.Fatalf("first status does not show the 1:1 from the feed:\n%s", out)
 	}
-	broken.Store(true)
-	out := status()
-	if !strings.Contains(out, "Nov 9 (14d)") {
-		t.Errorf("with the feed down, status lost its last good copy:\n%s", out)
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"run", "--once"}, &out, &errb); code != 0 {
+		t.Fatalf("run --once: exit %d: %s", code, errb.String())
 	}
-	if !strings.Contains(out, "calendar offsites is stale") {
-		t.Errorf("status does not say the feed is stale:\n%s", out)
+	broken.Store(true)
+	out.Reset()
+	out.WriteString(status())
+	if !strings.Contains(out.String(), "Nov 9 (14d)") {
+		t.Errorf("with the feed down, status lost its last good copy:\n%s", out.String())
+	}
+	if s := out.String(); !strings.Contains(s, "! calendar offsites could not be refreshed (fetch feed offsites (http://127.0.0.1:") ||
+		!strings.Contains(s, "502 Bad Gateway); using its copy from less than a minute ago, stale after 1 hour") ||
+		!strings.Contains(s, "last cycle: Mon Nov 23 09:00, ok\n") {
+		t.Errorf("status does not say the feed could not be refreshed:\n%s", s)
+	}
+	t.Setenv("SIDEWAYS_NOW", "2026-11-23T11:00:00-05:00")
+	s := status()
+	if !strings.Contains(s, "! calendar offsites is stale: last read 2 hours ago (fetch feed offsites") {
+		t.Errorf("two hours on, status does not say the feed is stale:\n%s", s)
+	}
+	if !strings.Contains(s, "last cycle: Mon Nov 23 09:00, ok, 1 calendar stale\n") {
+		t.Errorf("status says a bare ok with a stale calendar:\n%s", s)
+	}
+	if !strings.Contains(s, "Nov 9 (14d)") {
+		t.Errorf("a stale feed is still planned with, but status lost it:\n%s", s)
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"status", "--json"}, &out, &errb); code != 0 {
+		t.Fatalf("status --json: exit %d: %s", code, errb.String())
+	}
+	var js struct {
+		Calendars []struct {
+			Name, Health string
+			LastOK       *string `json:"last_ok"`
+			Error        *string
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &js); err != nil {
+		t.Fatal(err)
+	}
+	if c := js.Calendars; len(c) != 1 || c[0].Name != "offsites" || c[0].Health != "stale" || c[0].LastOK == nil ||
+		*c[0].LastOK != "2026-11-23T09:00:00-05:00" || c[0].Error == nil || !strings.Contains(*c[0].Error, "502 Bad Gateway") {
+		t.Errorf("calendars = %+v, want offsites stale since 09:00 with the 502", c)
 	}
 }

@@ -13,7 +13,11 @@ func newPlanCommand(g *globals) *cobra.Command {
 		Short: "Show what a cycle would do now, and why (writes nothing)",
 		Long: `Plan reads the calendars, assesses every peer and prints the actions a cycle
 would take now: suggestions to propose, invites to send, suggestions to move or
-withdraw, and what a cap held back (with the cap's config key). It writes nothing.`,
+withdraw, and what a cap held back (with the cap's config key). It writes nothing.
+
+With a calendar that could not be read (unread) it plans nothing, names the
+calendar and why, and exits 3; the peers' states it shows are then incomplete.
+--json carries each calendar's health in "calendars".`,
 		Example: "  sideways plan\n  sideways plan --explain\n  sideways plan --json\n  SIDEWAYS_NOW=2026-11-30T09:00:00-05:00 sideways plan",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -22,12 +26,20 @@ withdraw, and what a cap held back (with the cap's config key). It writes nothin
 				return err
 			}
 			defer db.Close()
-			p, err := d.Plan(cmd.Context())
+			p, health, err := d.PlanHealth(cmd.Context())
 			if p == nil {
 				return err
 			}
+			// err is now an *daemon.UnreadError or nil: the plan is shown
+			// either way, and the error sets the exit code.
 			if asJSON {
-				return writeJSON(g.stdout, toPlanJSON(p))
+				if jerr := writeJSON(g.stdout, struct {
+					planJSON
+					Calendars []calendarJSON `json:"calendars"`
+				}{toPlanJSON(p), calendarsJSON(health, p.Now.Location())}); jerr != nil {
+					return jerr
+				}
+				return err
 			}
 			fmt.Fprintf(g.stdout, "Plan for %s (mode %s; plan writes nothing)\n", p.Now.Format("Mon Jan 2 2006 15:04 MST"), p.Mode)
 			writeActions(g.stdout, p)
@@ -38,7 +50,7 @@ withdraw, and what a cap held back (with the cap's config key). It writes nothin
 			if full {
 				writeSuggestions(g.stdout, d.Engine.Config(), p)
 			}
-			return nil
+			return err
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (PRODUCT §7)")

@@ -35,7 +35,9 @@ Without --once it runs in the foreground until stopped: a cycle every poll
 provider's Retry-After), reloading the config on SIGHUP or when the file
 changes (a bad edit is logged and the last good config kept), and stopping
 cleanly on SIGINT or SIGTERM. --once runs one cycle and exits 0 on success,
-1 on failure.`,
+3 when a calendar could not be read (nothing is done then), 1 on any other
+failure. The daemon counts a cycle with an unreadable calendar as failed and
+backs off, and keeps running.`,
 		Example: "  sideways run\n  sideways run --once\n  sideways run --once --verbose",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -77,6 +79,10 @@ func (g *globals) runOnce(ctx context.Context) error {
 		}
 	}
 	if err != nil {
+		var unread *daemon.UnreadError
+		if errors.As(err, &unread) {
+			return withHint(fmt.Errorf("cycle failed, nothing done: %w", err), `"sideways check --fetch" shows what each calendar gives`)
+		}
 		if errors.Is(err, calendar.ErrAuth) {
 			return withHint(fmt.Errorf("cycle failed: %w", err), `run "sideways auth google" again`)
 		}

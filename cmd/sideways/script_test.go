@@ -2,8 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,9 +36,13 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"questions":   questionsCmd,
-			"await-cycle": awaitCycleCmd,
-			"sleep":       sleepCmd,
+			"questions":          questionsCmd,
+			"await-cycle":        awaitCycleCmd,
+			"sleep":              sleepCmd,
+			"exitcode":           exitCodeCmd,
+			"feed-server":        feedServerCmd,
+			"random-file":        randomFileCmd,
+			"await-failed-cycle": awaitFailedCycleCmd,
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SIDEWAYS_STATE_DIR", env.WorkDir+"/state")
@@ -100,6 +110,106 @@ func awaitCycleCmd(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	ts.Fatalf("no cycle recorded within 20s")
+}
+
+// exitCodeCmd runs a command as exec does and checks its exit code:
+// exitcode N COMMAND [ARGS...]. Its output is then stdout and stderr.
+func exitCodeCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N COMMAND [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exitcode: %v", err)
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exitcode: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// feedServerCmd starts a loopback HTTP server for ICS feeds, for the rest of
+// the script, and writes its URL over every FEED_URL in the named files:
+// feed-server FILE.... It serves the script's files by path, except
+// /404.ics (404 Not Found), /random.ics (bytes that are not text) and
+// /hang.ics (never answers; the request ends when the client gives up).
+func feedServerCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: feed-server FILE...")
+	}
+	dir := ts.Getenv("WORK")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/404.ics":
+			http.NotFound(w, r)
+		case "/random.ics":
+			w.Write(randomBytes(4096))
+		case "/hang.ics":
+			<-r.Context().Done()
+		default:
+			http.ServeFile(w, r, filepath.Join(dir, filepath.FromSlash(path.Clean(r.URL.Path))))
+		}
+	}))
+	ts.Defer(srv.Close)
+	for _, f := range args {
+		ts.Check(os.WriteFile(ts.MkAbs(f), []byte(strings.ReplaceAll(ts.ReadFile(f), "FEED_URL", srv.URL)), 0o600))
+	}
+}
+
+// randomFileCmd writes N bytes that are not text: random-file FILE N.
+func randomFileCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: random-file FILE N")
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil {
+		ts.Fatalf("random-file: %v", err)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), randomBytes(n), 0o600))
+}
+
+// randomBytes returns n pseudo-random bytes, the same every time.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range b {
+		b[i] = byte(r.UintN(256))
+	}
+	return b
+}
+
+// awaitFailedCycleCmd waits (up to 20 s) until the state database records a
+// failed cycle whose error contains TEXT: await-failed-cycle TEXT.
+func awaitFailedCycleCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: await-failed-cycle TEXT")
+	}
+	path := filepath.Join(ts.Getenv("SIDEWAYS_STATE_DIR"), "sideways.db")
+	deadline := time.Now().Add(20 * time.Second)
+	var last *state.Cycle
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(path); err == nil {
+			if db, err := state.Open(path); err == nil {
+				c, err := db.LastCycle(context.Background())
+				db.Close()
+				if err == nil && c != nil {
+					last = c
+					if !c.OK && strings.Contains(c.Err, args[0]) {
+						return
+					}
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ts.Fatalf("no failed cycle with %q recorded within 20s; last: %+v", args[0], last)
 }
 
 // sleepCmd pauses the script: sleep DURATION.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar"
@@ -63,8 +65,12 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 	for _, c := range cfg.Calendars {
 		clog := log.With("calendar", c.Name)
 		if c.ICS != "" {
-			src := &ics.Source{Name: c.Name, Location: c.ICS, Floating: cfg.Me.Location, Logger: clog, Cache: icsCache{db}}
-			cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
+			src, err := icsSource(c, cfg, clog, now)
+			if err != nil {
+				return nil, err
+			}
+			src.Cache = icsCache{db}
+			cals = append(cals, daemon.Calendar{Name: c.Name, Source: icsFeed{src}})
 			continue
 		}
 		cl, err := g.googleClient(ctx, cfg, c, clog, how)
@@ -141,6 +147,48 @@ func freeBusy(cl *google.Client) daemon.PeerBusyFunc {
 		}
 		return out, warns, nil
 	}
+}
+
+// icsSource is the reader of an ICS calendar, on the commands' clock, with
+// the fetch timeout from SIDEWAYS_FEED_TIMEOUT when set.
+func icsSource(c config.Calendar, cfg *config.Config, log *slog.Logger, now func() time.Time) (*ics.Source, error) {
+	timeout, err := feedTimeout()
+	if err != nil {
+		return nil, err
+	}
+	return &ics.Source{Name: c.Name, Location: c.ICS, Floating: cfg.Me.Location, Logger: log, Now: now, Timeout: timeout}, nil
+}
+
+// feedTimeout reads SIDEWAYS_FEED_TIMEOUT, the bound on one feed fetch (zero:
+// the default, ics.DefaultTimeout).
+func feedTimeout() (time.Duration, error) {
+	v := os.Getenv("SIDEWAYS_FEED_TIMEOUT")
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, withHint(fmt.Errorf("SIDEWAYS_FEED_TIMEOUT=%q is not a positive duration", v), "use a duration like 10s or 1m")
+	}
+	return d, nil
+}
+
+// icsFeed tells the daemon how old the copy an ICS feed serves is: when a
+// refresh fails it keeps serving its last good copy (see ics.Source).
+type icsFeed struct{ *ics.Source }
+
+var _ daemon.Freshness = icsFeed{}
+
+// Freshness implements daemon.Freshness.
+func (f icsFeed) Freshness(context.Context) (time.Time, error) {
+	var st *ics.StaleError
+	if errors.As(f.Stale(), &st) {
+		return st.Fetched, st.Err
+	}
+	if f.Now == nil {
+		return time.Now(), nil
+	}
+	return f.Now(), nil
 }
 
 // icsCache keeps each ICS feed's last good copy and validators in the state

@@ -182,6 +182,20 @@ func (s *DB) GoogleSyncToken(ctx context.Context, cal string) (string, error) {
 	return tok, nil
 }
 
+// GoogleSyncedAt returns when the Google calendar cal last synced
+// successfully, or the zero time when it never has.
+func (s *DB) GoogleSyncedAt(ctx context.Context, cal string) (time.Time, error) {
+	var at string
+	err := s.db.QueryRowContext(ctx, `SELECT synced_at FROM google_sync WHERE calendar = ?`, cal).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("google synced at %s: %w", cal, err)
+	}
+	return parseTime(at)
+}
+
 // GoogleEvents returns the mirrored events of the Google calendar cal, each as
 // the JSON the API returned, ordered by event id.
 func (s *DB) GoogleEvents(ctx context.Context, cal string) ([][]byte, error) {

@@ -1,0 +1,189 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Health says how complete the picture of one calendar is.
+type Health string
+
+// The three states of a calendar. Nothing is planned while any calendar is
+// Unread: a plan from a picture that misses a calendar could put a 1:1 over a
+// meeting it cannot see, or call a peer never met.
+const (
+	// Fresh: read within StaleAfter (a single failed refresh inside that bound
+	// is tolerated, and reported in CalendarHealth.Err).
+	Fresh Health = "fresh"
+	// Stale: only a copy older than StaleAfter; used, with a warning.
+	Stale Health = "stale"
+	// Unread: no good copy at all.
+	Unread Health = "unread"
+)
+
+// StaleAfter is how old a calendar's last good copy may grow before it is
+// stale: three polls, and never less than an hour, so one or two failed
+// refreshes in a row are not an alarm but a feed down for a while is.
+func StaleAfter(poll time.Duration) time.Duration { return max(3*poll, time.Hour) }
+
+// CalendarHealth is one calendar's health as one gather found it.
+type CalendarHealth struct {
+	Name   string
+	Health Health
+	// LastOK is when the copy in use was last read whole; zero when never.
+	LastOK time.Time
+	// Err is the latest failure to read the calendar; nil when the last read
+	// worked.
+	Err error
+}
+
+// Freshness is a calendar.Source that serves a copy of the calendar and can
+// say how old it is: an ICS feed that keeps its last good copy when a fetch
+// fails, a Google calendar read from its local mirror. A source without it is
+// fresh whenever Events succeeds.
+//
+// Freshness is called right after Events succeeded, from the same goroutine,
+// and describes the copy that Events served.
+type Freshness interface {
+	// Freshness returns when that copy was last read successfully (zero when
+	// unknown) and the failure of the latest attempt to refresh it (nil when
+	// it worked).
+	Freshness(ctx context.Context) (lastOK time.Time, err error)
+}
+
+// UnreadError is a cycle or plan that acted on nothing because a calendar
+// could not be read at all.
+type UnreadError struct {
+	Calendars []CalendarHealth // the unread ones, in config order
+}
+
+func (e *UnreadError) Error() string {
+	parts := make([]string, len(e.Calendars))
+	for i, c := range e.Calendars {
+		parts[i] = fmt.Sprintf("calendar %s could not be read: %v", c.Name, c.Err)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap returns each calendar's error, so errors.Is(err, calendar.ErrAuth)
+// and calendar.RetryAfter see through it.
+func (e *UnreadError) Unwrap() []error {
+	out := make([]error, 0, len(e.Calendars))
+	for _, c := range e.Calendars {
+		if c.Err != nil {
+			out = append(out, c.Err)
+		}
+	}
+	return out
+}
+
+// unread returns an *UnreadError for the unread calendars in hs, or nil.
+func unread(hs []CalendarHealth) error {
+	var bad []CalendarHealth
+	for _, h := range hs {
+		if h.Health == Unread {
+			bad = append(bad, h)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &UnreadError{Calendars: bad}
+}
+
+// health reads how fresh calendar c's copy is after Events succeeded at now.
+// syncErr is the failure of this cycle's sync of c, if any.
+func (d *Daemon) health(ctx context.Context, c Calendar, now time.Time, bound time.Duration, syncErr error) (CalendarHealth, error) {
+	h := CalendarHealth{Name: c.Name, Health: Fresh, LastOK: now}
+	switch s := c.Source.(type) {
+	case Freshness:
+		lastOK, err := s.Freshness(ctx)
+		h.LastOK, h.Err = lastOK, err
+	case Syncer:
+		// A Google calendar read from its mirror just after this cycle's sync:
+		// as fresh as the last sync that worked.
+		h.Err = syncErr
+		if d.Store != nil {
+			at, err := d.Store.GoogleSyncedAt(ctx, c.Name)
+			if err != nil {
+				return h, err
+			}
+			h.LastOK = at
+			if at.IsZero() {
+				h.Health = Unread
+				if h.Err == nil {
+					h.Err = errors.New("never synced")
+				}
+				return h, nil
+			}
+		} else if syncErr != nil {
+			h.LastOK = time.Time{}
+		}
+	case interface{ Stale() error }:
+		// A source that knows it serves an old copy, but not how old.
+		if err := s.Stale(); err != nil {
+			h.Health, h.LastOK, h.Err = Stale, time.Time{}, err
+			return h, nil
+		}
+	}
+	if h.Err != nil && (h.LastOK.IsZero() || now.Sub(h.LastOK) > bound) {
+		h.Health = Stale
+	}
+	if h.Err == nil && !h.LastOK.IsZero() && now.Sub(h.LastOK) > bound {
+		// Read without error, but from a copy nobody refreshed for a while
+		// (a Google mirror when the daemon is not running).
+		h.Health = Stale
+	}
+	return h, nil
+}
+
+// HealthWarnings words the calendars' health as a plan's warnings do, unread
+// calendars first; a calendar fresh and without error has none.
+func HealthWarnings(hs []CalendarHealth, now time.Time, poll time.Duration) []string {
+	first, rest := healthWarnings(hs, now, StaleAfter(poll))
+	return append(first, rest...)
+}
+
+// healthWarnings words the calendars' health for a plan: first the unread
+// calendars, which go above every other warning, then the rest.
+func healthWarnings(hs []CalendarHealth, now time.Time, bound time.Duration) (first, rest []string) {
+	for _, h := range hs {
+		switch {
+		case h.Health == Unread:
+			first = append(first, fmt.Sprintf("calendar %s could not be read (%v): nothing is planned until it can be, and the peers' states are incomplete", h.Name, h.Err))
+		case h.Health == Stale && h.LastOK.IsZero():
+			rest = append(rest, fmt.Sprintf("calendar %s is stale: %v", h.Name, h.Err))
+		case h.Health == Stale && h.Err != nil:
+			rest = append(rest, fmt.Sprintf("calendar %s is stale: last read %s ago (%v); planned with that copy", h.Name, Age(now.Sub(h.LastOK)), h.Err))
+		case h.Health == Stale:
+			rest = append(rest, fmt.Sprintf("calendar %s is stale: last read %s ago; planned with that copy", h.Name, Age(now.Sub(h.LastOK))))
+		case h.Err != nil:
+			rest = append(rest, fmt.Sprintf("calendar %s could not be refreshed (%v); using its copy from %s ago, stale after %s", h.Name, h.Err, Age(now.Sub(h.LastOK)), Age(bound)))
+		}
+	}
+	return first, rest
+}
+
+// Age words a duration for people, rounded down: "40 minutes", "3 hours",
+// "2 days".
+func Age(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "less than a minute"
+	case d < time.Hour:
+		return count(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		return count(int(d/time.Hour), "hour")
+	}
+	return count(int(d/(24*time.Hour)), "day")
+}
+
+func count(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
