@@ -87,7 +87,7 @@ type PeerReport struct {
 	// calendars still show in the window (open, past or deleted); Dismissed,
 	// those the user deleted (recorded dismissals, or deleted on the calendar).
 	Suggestions, Dismissed int
-	Health      Health
+	Health                 Health
 }
 
 // Review is one question of the quarterly roster review.
