@@ -42,8 +42,9 @@ type Gap struct {
 
 // Health is how well one relationship kept its cadence over the look-back window.
 //
-// The counted window starts at the later of now − lookback and the peer's
-// `since`, and ends now. It is cut, from now backwards, into whole cadence-long
+// The counted window starts at the latest of now − lookback, the peer's
+// `since`, and the first event the calendars hold (before it, sideways has no
+// data: a new account, or a feed that keeps only recent months), and ends now. It is cut, from now backwards, into whole cadence-long
 // periods of calendar days in the user's zone: period k holds the 1:1s held k·c
 // to (k+1)·c − 1 days ago, for c the cadence in days; a part-period left at the
 // start is not counted. Share is the fraction of these periods with at least
@@ -103,6 +104,9 @@ type Report struct {
 	Plan *Plan
 	// From and To are the span of the timelines: the look-back window and the horizon.
 	From, To time.Time
+	// DataFrom is the start of the first event in the calendars (From when
+	// there is none before now): the counted windows never start earlier.
+	DataFrom time.Time
 	Peers    []PeerReport
 	// Standing is the number of peers outside the user's department with a
 	// standing cadence (not skipped; ok, due or scheduled); Goal is
@@ -124,11 +128,18 @@ func (e *Engine) Report(in *Input, p *Plan) *Report {
 	loc := cfg.Me.Location
 	now := in.Now.In(loc)
 	r := &Report{Plan: p, From: now.Add(-cfg.Lookback), To: now.Add(cfg.Horizon), Goal: cfg.Goals.MinStandingPeers}
+	r.DataFrom = now
+	for i := range in.Events {
+		if s := in.Events[i].Start; s.Before(r.DataFrom) {
+			r.DataFrom = s
+		}
+	}
+	r.DataFrom = maxTime(r.DataFrom, r.From).In(loc)
 	hs := e.match.histories(in, len(cfg.Peers))
 	sugg := suggestions(in, e.match, len(cfg.Peers))
 	for i := range p.Peers {
 		a := &p.Peers[i]
-		pr := peerReport(cfg, now, r.From, a, hs[i].occ, sugg[i], in.Dismissals)
+		pr := peerReport(cfg, now, r.From, r.DataFrom, a, hs[i].occ, sugg[i], in.Dismissals)
 		r.Peers = append(r.Peers, pr)
 		if standing(cfg, a) {
 			r.Standing++
@@ -164,10 +175,10 @@ func suggestions(in *Input, m *matcher, n int) [][]*calendar.Event {
 	return out
 }
 
-func peerReport(cfg *config.Config, now, from time.Time, a *Assessment, occ []occurrence, sugg []*calendar.Event, ds []Dismissal) PeerReport {
+func peerReport(cfg *config.Config, now, from, dataFrom time.Time, a *Assessment, occ []occurrence, sugg []*calendar.Event, ds []Dismissal) PeerReport {
 	loc := now.Location()
-	pr := PeerReport{Assessment: a, Start: from}
-	if since := a.Peer.Since; !since.IsZero() && since.In(loc).After(from) {
+	pr := PeerReport{Assessment: a, Start: dataFrom}
+	if since := a.Peer.Since; !since.IsZero() && since.In(loc).After(pr.Start) {
 		pr.Start = since.In(loc)
 	}
 	occ = slices.Clone(occ)

@@ -188,11 +188,14 @@ func TestReportRoster(t *testing.T) {
 	if diff := cmp.Diff(map[MarkKind]int{MarkHeld: 16, MarkFailed: 1, MarkScheduled: 1}, count); diff != "" {
 		t.Errorf("Marcus's marks (-want +got):\n%s", diff)
 	}
-	h := r.Peers[1].Health
-	// 365 days of look-back: 12 whole months; met in the 4 most recent
-	// (the 1:1s began 118 days ago).
-	if h.Periods != 12 || h.MetPeriods != 4 || h.Held != 16 {
-		t.Errorf("Marcus: %d of %d periods, %d held; want 4 of 12, 16 held", h.MetPeriods, h.Periods, h.Held)
+	// The calendars begin with Marcus's first 1:1, 118 days ago: the counted
+	// windows start there, not 365 days ago.
+	if !r.DataFrom.Equal(at("2026-07-28 10:00")) || !r.Peers[0].Start.Equal(r.DataFrom) {
+		t.Errorf("data from %v, Dana's window from %v; want both 2026-07-28 10:00", r.DataFrom, r.Peers[0].Start)
+	}
+	// 118 days: 3 whole months, each met; Sep 1 cancelled, so 16 held.
+	if h := r.Peers[1].Health; h.Periods != 3 || h.MetPeriods != 3 || h.Held != 16 {
+		t.Errorf("Marcus: %d of %d periods, %d held; want 3 of 3, 16 held", h.MetPeriods, h.Periods, h.Held)
 	}
 	hannah := r.Peers[3]
 	if hannah.Suggestions != 2 || hannah.Dismissed != 1 {
