@@ -22,6 +22,8 @@ import (
 
 	"github.com/sidewayscal/sideways/cmd/sideways/demo"
 	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/rules"
+	"github.com/sidewayscal/sideways/rules/rulestest"
 )
 
 const reportGolden = "testdata/report_demo.golden.html"
@@ -408,3 +410,67 @@ func hasColour(img image.Image, c [3]uint32) bool {
 }
 
 func near(a, b uint32) bool { return a+6 >= b && b+6 >= a }
+
+// benchReport builds the report input for nPeers peers and nEvents events
+// (the world BenchmarkPlan uses).
+func benchReport(tb testing.TB, nPeers, nEvents int) (*rules.Engine, *rules.Input) {
+	tb.Helper()
+	yaml, events := rulestest.World(nPeers, nEvents)
+	cfg, err := config.Parse("bench.yaml", yaml)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	eng, err := rules.Compile(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return eng, &rules.Input{Now: rulestest.Now, Events: events}
+}
+
+// BenchmarkReport measures the whole page for 200 peers and 50,000 events:
+// plan, report figures and rendering (bytes/page is the page's size).
+func BenchmarkReport(b *testing.B) {
+	eng, in := benchReport(b, 200, 50_000)
+	var size int
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := eng.Plan(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := renderReport(&out, eng.Config(), eng.Report(in, p)); err != nil {
+			b.Fatal(err)
+		}
+		size = out.Len()
+	}
+	b.ReportMetric(float64(size), "bytes/page")
+}
+
+// TestBigReportIsSmall checks the size budget of the page for 200 peers and
+// 50,000 events (2 MB) and that it stays well-formed and complete.
+func TestBigReportIsSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 50,000-event world")
+	}
+	eng, in := benchReport(t, 200, 50_000)
+	p, err := eng.Plan(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := renderReport(&out, eng.Config(), eng.Report(in, p)); err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() > 2<<20 {
+		t.Errorf("the page is %d bytes, over 2 MB", out.Len())
+	}
+	page := readPage(t, out.Bytes())
+	if len(page.rows) != 200 {
+		t.Errorf("%d rows, want 200", len(page.rows))
+	}
+	for _, p := range page.problems {
+		t.Error(p)
+	}
+	t.Logf("%d bytes, %d marks", out.Len(), page.marks)
+}
