@@ -86,7 +86,8 @@ type PeerReport struct {
 	Snooze calendar.Interval
 	// Suggestions counts the suggestions sideways wrote for this peer that the
 	// calendars still show in the window (open, past or deleted); Dismissed,
-	// those the user deleted (recorded dismissals, or deleted on the calendar).
+	// those the user deleted: the recorded dismissals, or the deleted ones on
+	// the calendar that sideways did not withdraw itself, whichever is more.
 	Suggestions, Dismissed int
 	Health                 Health
 }
@@ -121,9 +122,14 @@ type Report struct {
 // Quarter is the span "the last quarter" means in the report: 91 days.
 const Quarter = 91
 
+// Withdrawn names the suggestions sideways deleted itself (from the audit log),
+// by calendar + "/" + event id: a deleted suggestion not among them was
+// dismissed by the user.
+type Withdrawn map[string]bool
+
 // Report builds the report page's data from the same input as p, which must be
 // e.Plan(in). It is pure: the same input gives the same report.
-func (e *Engine) Report(in *Input, p *Plan) *Report {
+func (e *Engine) Report(in *Input, p *Plan, withdrawn Withdrawn) *Report {
 	cfg := e.cfg
 	loc := cfg.Me.Location
 	now := in.Now.In(loc)
@@ -139,7 +145,7 @@ func (e *Engine) Report(in *Input, p *Plan) *Report {
 	sugg := suggestions(in, e.match, len(cfg.Peers))
 	for i := range p.Peers {
 		a := &p.Peers[i]
-		pr := peerReport(cfg, now, r.From, r.DataFrom, a, hs[i].occ, sugg[i], in.Dismissals)
+		pr := peerReport(cfg, now, r.From, r.DataFrom, a, hs[i].occ, sugg[i], in.Dismissals, withdrawn)
 		r.Peers = append(r.Peers, pr)
 		if standing(cfg, a) {
 			r.Standing++
@@ -175,7 +181,7 @@ func suggestions(in *Input, m *matcher, n int) [][]*calendar.Event {
 	return out
 }
 
-func peerReport(cfg *config.Config, now, from, dataFrom time.Time, a *Assessment, occ []occurrence, sugg []*calendar.Event, ds []Dismissal) PeerReport {
+func peerReport(cfg *config.Config, now, from, dataFrom time.Time, a *Assessment, occ []occurrence, sugg []*calendar.Event, ds []Dismissal, withdrawn Withdrawn) PeerReport {
 	loc := now.Location()
 	pr := PeerReport{Assessment: a, Start: dataFrom}
 	if since := a.Peer.Since; !since.IsZero() && since.In(loc).After(pr.Start) {
@@ -217,7 +223,7 @@ func peerReport(cfg *config.Config, now, from, dataFrom time.Time, a *Assessment
 		}
 		seen[key] = true
 		pr.Suggestions++
-		if ev.Cancelled() {
+		if ev.Cancelled() && !withdrawn[ev.Calendar+"/"+ev.ID] {
 			pr.Dismissed++
 		}
 	}

@@ -149,7 +149,7 @@ func TestReportRoster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := e.Report(in, p)
+	r := e.Report(in, p, nil)
 	if len(r.Peers) != 6 {
 		t.Fatalf("got %d peers, want 6", len(r.Peers))
 	}
@@ -203,5 +203,39 @@ func TestReportRoster(t *testing.T) {
 	}
 	if got := hannah.Marks; len(got) != 2 || got[0].Kind != MarkDismissed || got[1].Kind != MarkSuggestion {
 		t.Errorf("Hannah's marks = %v, want a dismissal then an open suggestion", got)
+	}
+}
+
+// TestDismissedCountsOnlyTheUsersDeletions: a deleted suggestion counts as
+// dismissed unless the audit log says sideways withdrew it itself.
+func TestDismissedCountsOnlyTheUsersDeletions(t *testing.T) {
+	now := at("2026-11-23 09:00")
+	e := engine(t, "", peer("Marcus Chen", "marcus@acme.test", "Sales"), defaultRules)
+	in := &Input{Now: now, Events: []calendar.Event{
+		oneOnOne("marcus@acme.test", "2026-11-10 10:00"),
+		suggestion("marcus@acme.test", "2026-10-06 14:00"),
+		suggestion("marcus@acme.test", "2026-10-20 14:00"),
+	}}
+	for i := 1; i < 3; i++ {
+		in.Events[i].Status = calendar.StatusCancelled
+	}
+	p, err := e.Plan(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		withdrawn Withdrawn
+		dismissed int
+		reviews   int
+	}{
+		{nil, 2, 1},
+		{Withdrawn{"work/" + in.Events[1].ID: true}, 1, 0},
+		{Withdrawn{"work/" + in.Events[1].ID: true, "work/" + in.Events[2].ID: true}, 0, 0},
+	} {
+		r := e.Report(in, p, c.withdrawn)
+		if got := r.Peers[0]; got.Suggestions != 2 || got.Dismissed != c.dismissed || len(r.Reviews) != c.reviews {
+			t.Errorf("withdrawn %v: %d suggestions, %d dismissed, %d reviews; want 2, %d, %d",
+				c.withdrawn, got.Suggestions, got.Dismissed, len(r.Reviews), c.dismissed, c.reviews)
+		}
 	}
 }

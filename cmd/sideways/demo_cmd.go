@@ -29,7 +29,7 @@ relationship table, the warnings, the plan, and each suggestion in full. It need
 no account and no network, and writes nothing.
 
 The sample's "today" is ` + demo.Now + `; set SIDEWAYS_NOW to look at another day.`,
-		Example: "  sideways demo\n  SIDEWAYS_NOW=2026-12-07T09:00:00-05:00 sideways demo",
+		Example: "  sideways demo\n  SIDEWAYS_NOW=2026-12-07T09:00:00-05:00 sideways demo\n  sideways demo --report demo.html",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if reportPath != "" {
@@ -37,7 +37,7 @@ The sample's "today" is ` + demo.Now + `; set SIDEWAYS_NOW to look at another da
 				if err != nil {
 					return err
 				}
-				return writeReportFor(cmd.Context(), g, d, reportPath, false)
+				return writeReportFor(cmd.Context(), g, d, reportPath, false, nil)
 			}
 			p, cfg, err := runDemo(cmd.Context(), g)
 			if err != nil {

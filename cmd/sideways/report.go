@@ -58,7 +58,17 @@ report.html in the state folder, and never sent anywhere. It prints the path.`,
 			for _, a := range problems {
 				warns = append(warns, fmt.Sprintf("calendar %s: %s", a.Calendar, a.Message))
 			}
-			return writeReportFor(cmd.Context(), g, d, out, open, warns...)
+			log, err := db.AuditLog(cmd.Context(), 0)
+			if err != nil {
+				return err
+			}
+			withdrawn := rules.Withdrawn{}
+			for _, e := range log {
+				if e.Action == string(rules.Withdraw) {
+					withdrawn[e.Calendar+"/"+e.EventID] = true
+				}
+			}
+			return writeReportFor(cmd.Context(), g, d, out, open, withdrawn, warns...)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write the page to `FILE` (default report.html in the state folder)")
@@ -67,8 +77,9 @@ report.html in the state folder, and never sent anywhere. It prints the path.`,
 }
 
 // writeReportFor gathers once, plans, builds the report and writes the page to
-// path (mode 0600), then prints the path and, with open, opens it.
-func writeReportFor(ctx context.Context, g *globals, d *daemon.Daemon, path string, open bool, warns ...string) error {
+// path (mode 0600), then prints the path and, with open, opens it. withdrawn
+// are the suggestions sideways deleted itself, from the audit log.
+func writeReportFor(ctx context.Context, g *globals, d *daemon.Daemon, path string, open bool, withdrawn rules.Withdrawn, warns ...string) error {
 	in, gerr := d.Gather(ctx)
 	if in == nil {
 		return gerr
@@ -85,7 +96,7 @@ func writeReportFor(ctx context.Context, g *globals, d *daemon.Daemon, path stri
 		warns = append(warns, gerr.Error())
 	}
 	p.Warnings = append(warns, p.Warnings...)
-	r := d.Engine.Report(in, p)
+	r := d.Engine.Report(in, p, withdrawn)
 	if err := writeFile0600(path, func(w io.Writer) error { return renderReport(w, d.Engine.Config(), r) }); err != nil {
 		return fmt.Errorf("write the report: %w", err)
 	}

@@ -439,7 +439,7 @@ func BenchmarkReport(b *testing.B) {
 			b.Fatal(err)
 		}
 		var out bytes.Buffer
-		if err := renderReport(&out, eng.Config(), eng.Report(in, p)); err != nil {
+		if err := renderReport(&out, eng.Config(), eng.Report(in, p, nil)); err != nil {
 			b.Fatal(err)
 		}
 		size = out.Len()
@@ -459,7 +459,7 @@ func TestBigReportIsSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := renderReport(&out, eng.Config(), eng.Report(in, p)); err != nil {
+	if err := renderReport(&out, eng.Config(), eng.Report(in, p, nil)); err != nil {
 		t.Fatal(err)
 	}
 	if out.Len() > 2<<20 {
