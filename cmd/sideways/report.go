@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	_ "embed"
 	"fmt"
@@ -127,7 +128,12 @@ func writeFile0600(path string, write func(io.Writer) error) error {
 		f.Close()
 		return err
 	}
-	if err := write(f); err != nil {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		f.Close()
 		return err
 	}
@@ -151,7 +157,8 @@ func openBrowser(path string) error {
 	if err := c.Start(); err != nil {
 		return withHint(fmt.Errorf("open the report: %w", err), "open "+path+" in a browser yourself")
 	}
-	go c.Wait() //nolint:errcheck // the opener's exit status says nothing about the page
+	// Reap the opener; its exit status says nothing about the page.
+	go func() { _ = c.Wait() }()
 	return nil
 }
 
