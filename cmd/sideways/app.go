@@ -147,6 +147,7 @@ Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usag
 		newPlanCommand(g),
 		newEventsCommand(g),
 		newLogCommand(g),
+		newReportCommand(g),
 		newRunCommand(g),
 		newAuthCommand(g),
 		newServiceCommand(g),

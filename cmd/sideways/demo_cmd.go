@@ -19,6 +19,7 @@ import (
 
 func newDemoCommand(g *globals) *cobra.Command {
 	var asJSON bool
+	var reportPath string
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole pipeline on a built-in sample calendar",
@@ -28,9 +29,16 @@ relationship table, the warnings, the plan, and each suggestion in full. It need
 no account and no network, and writes nothing.
 
 The sample's "today" is ` + demo.Now + `; set SIDEWAYS_NOW to look at another day.`,
-		Example: "  sideways demo\n  SIDEWAYS_NOW=2026-12-07T09:00:00-05:00 sideways demo",
+		Example: "  sideways demo\n  SIDEWAYS_NOW=2026-12-07T09:00:00-05:00 sideways demo\n  sideways demo --report demo.html",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if reportPath != "" {
+				d, _, err := demoDaemon(g)
+				if err != nil {
+					return err
+				}
+				return writeReportFor(cmd.Context(), g, d, reportPath, false, nil)
+			}
 			p, cfg, err := runDemo(cmd.Context(), g)
 			if err != nil {
 				return err
@@ -49,11 +57,22 @@ The sample's "today" is ` + demo.Now + `; set SIDEWAYS_NOW to look at another da
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON (PRODUCT §7)")
+	cmd.Flags().StringVar(&reportPath, "report", "", "write the demo's report page (HTML) to `FILE` instead")
 	return cmd
 }
 
 // runDemo plans over the embedded sample.
 func runDemo(ctx context.Context, g *globals) (*rules.Plan, *config.Config, error) {
+	d, cfg, err := demoDaemon(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := d.Plan(ctx)
+	return p, cfg, err
+}
+
+// demoDaemon wires a daemon over the embedded sample.
+func demoDaemon(g *globals) (*daemon.Daemon, *config.Config, error) {
 	cfg, err := config.Parse("demo/sideways.yaml", demo.Config)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the embedded demo config is broken: %w", err)
@@ -98,8 +117,7 @@ func runDemo(ctx context.Context, g *globals) (*rules.Plan, *config.Config, erro
 		}
 		return out, nil
 	}
-	p, err := d.Plan(ctx)
-	return p, cfg, err
+	return d, cfg, nil
 }
 
 // parsed serves an already parsed ICS calendar.

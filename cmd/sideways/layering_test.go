@@ -23,6 +23,7 @@ var design = map[string][]string{
 	"calendar/calendartest":      {"calendar"},
 	"config":                     {},
 	"rules":                      {"calendar", "config"},
+	"rules/rulestest":            {"calendar"},
 	"daemon":                     {"calendar", "config", "rules", "daemon/state"},
 	"daemon/state":               {"calendar"},
 	"install":                    {},
