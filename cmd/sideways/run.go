@@ -85,6 +85,9 @@ func (g *globals) runOnce(ctx context.Context) error {
 	if res != nil && len(res.Done) == 0 {
 		fmt.Fprintf(g.stdout, "cycle ok: nothing to write (mode %s)\n", cfg.Mode)
 	}
+	if res != nil {
+		writeUnwritten(g.stdout, cfg, res.Plan)
+	}
 	return nil
 }
 
@@ -117,6 +120,7 @@ func (g *globals) runLoop(ctx context.Context) error {
 	} else {
 		defer stopWatch()
 	}
+	reported := &planLog{log: log} // report mode: the plan, logged when it changes
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
@@ -144,7 +148,7 @@ func (g *globals) runLoop(ctx context.Context) error {
 				return nil, err
 			}
 			d.Logger = log
-			return d, nil
+			return reported.reporting(d), nil
 		},
 		Next: func(ctx context.Context, at time.Time) {
 			if err := db.SetNextCycle(ctx, at); err != nil {
