@@ -408,13 +408,13 @@ func (pl *planner) days(a *Assessment) []time.Time {
 	return out
 }
 
-// slotsOn returns up to n free slots for a meeting with the peer on day,
-// earliest first, on the 15-minute grid: inside the window and both people's
-// working hours, after min_notice, inside the horizon, and clear (with buffers)
-// of my busy time, planned slots, open suggestions other than self and the
-// peer's busy time. skip, when set, refuses a slot too. fits reports whether
-// any grid slot met the bounds before busy time was looked at.
-func (pl *planner) slotsOn(a *Assessment, self *calendar.Event, day time.Time, n int, skip func(calendar.Interval) bool) (out []calendar.Interval, fits bool) {
+// slotOn returns the earliest free slot for a meeting with the peer on day, on
+// the 15-minute grid: inside the window and both people's working hours, after
+// min_notice, inside the horizon, and clear (with buffers) of my busy time,
+// planned slots, open suggestions other than self and the peer's busy time.
+// skip, when set, refuses a slot too. ok reports whether there is one; fits,
+// whether any grid slot met the bounds before busy time was looked at.
+func (pl *planner) slotOn(a *Assessment, self *calendar.Event, day time.Time, skip func(calendar.Interval) bool) (slot calendar.Interval, ok, fits bool) {
 	cfg := pl.cfg
 	dur := a.Duration
 	earliest := pl.now.Add(cfg.Meeting.MinNotice)
@@ -439,12 +439,10 @@ func (pl *planner) slotsOn(a *Assessment, self *calendar.Event, day time.Time, n
 			if pl.busyAt(s.Add(-cfg.Meeting.Buffer), e.Add(cfg.Meeting.Buffer), self, a.Peer.Email) || skip != nil && skip(slot) {
 				continue
 			}
-			if out = append(out, slot); len(out) == n {
-				return out, fits
-			}
+			return slot, true, true
 		}
 	}
-	return out, fits
+	return calendar.Interval{}, false, fits
 }
 
 // capOn names the first cap a meeting of length dur starting at s (in my zone)
@@ -500,13 +498,13 @@ func (pl *planner) find(a *Assessment, self *calendar.Event) (found, *Held) {
 	var notes []note
 	for _, day := range pl.days(a) {
 		anyDay = true
-		slots, fits := pl.slotsOn(a, self, day, 1, nil)
+		slot, ok, fits := pl.slotOn(a, self, day, nil)
 		anyOverlap = anyOverlap || fits
-		if len(slots) == 0 {
+		if !ok {
 			continue
 		}
 		anyFree = true
-		if key, detail := pl.capOn(slots[0].Start, a.Duration); key != "" {
+		if key, detail := pl.capOn(slot.Start, a.Duration); key != "" {
 			if capHits[key] == 0 {
 				capDetail[key] = detail
 			}
@@ -514,7 +512,7 @@ func (pl *planner) find(a *Assessment, self *calendar.Event) (found, *Held) {
 			notes = append(notes, note{day, fmt.Sprintf("%s: %s (%s)", day.Format("Mon Jan 2"), detail, key)})
 			continue
 		}
-		cands = append(cands, cand{day, slots[0]})
+		cands = append(cands, cand{day, slot})
 	}
 	if len(cands) == 0 {
 		h := &Held{Assessment: a, Cap: NoSlot}
@@ -603,18 +601,19 @@ func (pl *planner) alternatives(x *Action) []calendar.Interval {
 		if day.Equal(chosen) {
 			continue
 		}
-		if slots, _ := pl.slotsOn(a, self, day, 1, nil); len(slots) == 1 && fits(slots[0]) {
-			alts = append(alts, slots[0])
+		if slot, ok, _ := pl.slotOn(a, self, day, nil); ok && fits(slot) {
+			alts = append(alts, slot)
 		}
 	}
-	// Then, if still short, another time on a day already used.
+	// Then, if still short, more times on days with room: the chosen slot's
+	// day, or an alternative's.
 	for _, day := range days {
 		for len(alts) < MaxAlternatives {
-			slots, _ := pl.slotsOn(a, self, day, 1, taken)
-			if len(slots) == 0 || !fits(slots[0]) {
+			slot, ok, _ := pl.slotOn(a, self, day, taken)
+			if !ok || !fits(slot) {
 				break
 			}
-			alts = append(alts, slots[0])
+			alts = append(alts, slot)
 		}
 	}
 	slices.SortFunc(alts, func(p, q calendar.Interval) int { return p.Start.Compare(q.Start) })
