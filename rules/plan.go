@@ -32,7 +32,11 @@ type Action struct {
 	// Slot is where the meeting goes (propose, invite, move); for withdraw, the
 	// suggestion being removed.
 	Slot calendar.Interval
-	// Alternatives are up to two other slots on other days, for the suggestion text.
+	// Alternatives are up to two other slots for the same meeting, for a user
+	// the chosen one does not suit (see planner.alternatives): computed once the
+	// whole plan is known, each is free, clear of every action's slot and
+	// buffer, and within every cap as if taken instead of Slot. Fewer than two
+	// means no more fit in the horizon. Nil for a withdraw.
 	Alternatives []calendar.Interval
 	// PassedOver says why earlier days were not used, one line per day a cap
 	// refused ("Tue 2026-11-24: peer_1on1s_per_day: … already has 1").
@@ -110,7 +114,7 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 				pl.hold(p, *held)
 				continue
 			}
-			pl.tidy(p, Action{Kind: Move, Assessment: a, Slot: f.slot, Alternatives: f.alts, PassedOver: f.passed, Event: keep,
+			pl.tidy(p, Action{Kind: Move, Assessment: a, Slot: f.slot, PassedOver: f.passed, Event: keep,
 				Reason: "the suggested slot is now busy"})
 		}
 	}
@@ -148,9 +152,16 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 			pl.hold(p, *held)
 			continue
 		}
-		pl.act(p, Action{Kind: kind, Assessment: a, Slot: f.slot, Alternatives: f.alts, PassedOver: f.passed,
+		pl.act(p, Action{Kind: kind, Assessment: a, Slot: f.slot, PassedOver: f.passed,
 			EventID: calendar.EventID(pl.writable, strings.ToLower(a.Peer.Email), period(a, f.slot)), Period: period(a, f.slot),
 			Reason: string(a.State) + ": " + a.Why})
+	}
+	// Alternatives last, when every chosen slot is known: an alternative
+	// computed earlier could be the slot a later peer gets.
+	for i := range p.Actions {
+		if x := &p.Actions[i]; x.Kind != Withdraw {
+			x.Alternatives = pl.alternatives(x)
+		}
 	}
 	p.Warnings = append(warnings(cfg, now, as), in.Warnings...)
 	return p, nil
@@ -253,12 +264,16 @@ func declinedByMe(e *calendar.Event, me map[string]bool) bool {
 }
 
 // addHours adds an interval's length to the meeting hours of each day it touches.
-func (pl *planner) addHours(sp calendar.Interval) {
+func (pl *planner) addHours(sp calendar.Interval) { pl.shiftHours(sp, 1) }
+
+// shiftHours adds sign times an interval's length to the meeting hours of each
+// day it touches.
+func (pl *planner) shiftHours(sp calendar.Interval, sign time.Duration) {
 	for d := civil(sp.Start.In(pl.loc)); d.Before(sp.End); d = d.AddDate(0, 0, 1) {
 		next := d.AddDate(0, 0, 1)
 		s, e := maxTime(sp.Start, d), minTime(sp.End, next)
 		if e.After(s) {
-			pl.hours[d] += e.Sub(s)
+			pl.hours[d] += sign * e.Sub(s)
 		}
 	}
 }
@@ -367,25 +382,96 @@ const step = 15 * time.Minute
 // found is the slot finder's answer.
 type found struct {
 	slot   calendar.Interval
-	alts   []calendar.Interval
 	passed []string
+}
+
+// target is the date a peer's meeting aims for: as soon as possible when
+// overdue or never met, the due date when due.
+func (pl *planner) target(a *Assessment) time.Time {
+	target := civil(pl.now.Add(pl.cfg.Meeting.MinNotice))
+	if a.State == Due && a.DueAt.After(target) {
+		target = a.DueAt
+	}
+	return target
+}
+
+// days returns the peer's preferred days from today to the end of the
+// horizon, in the user's zone.
+func (pl *planner) days(a *Assessment) []time.Time {
+	var out []time.Time
+	latest := pl.now.Add(pl.cfg.Horizon)
+	for day := civil(pl.now); !day.After(latest); day = day.AddDate(0, 0, 1) {
+		if a.Days.Has(day.Weekday()) {
+			out = append(out, day)
+		}
+	}
+	return out
+}
+
+// slotOn returns the earliest free slot for a meeting with the peer on day, on
+// the 15-minute grid: inside the window and both people's working hours, after
+// min_notice, inside the horizon, and clear (with buffers) of my busy time,
+// planned slots, open suggestions other than self and the peer's busy time.
+// skip, when set, refuses a slot too. ok reports whether there is one; fits,
+// whether any grid slot met the bounds before busy time was looked at.
+func (pl *planner) slotOn(a *Assessment, self *calendar.Event, day time.Time, skip func(calendar.Interval) bool) (slot calendar.Interval, ok, fits bool) {
+	cfg := pl.cfg
+	dur := a.Duration
+	earliest := pl.now.Add(cfg.Meeting.MinNotice)
+	latest := pl.now.Add(cfg.Horizon)
+	peerLoc := a.Peer.Location
+	if peerLoc == nil {
+		peerLoc = pl.loc
+	}
+	free := intersect(
+		spansOn(day, []config.Span{a.Window}),
+		spansOn(day, cfg.Me.WorkingHours[day.Weekday()]),
+	)
+	free = intersect(free, peerSpans(day, peerLoc, a.Peer.WorkingHours))
+	for _, iv := range free {
+		for s := alignUp(maxTime(iv.Start, earliest), day); !s.Add(dur).After(iv.End); s = s.Add(step) {
+			e := s.Add(dur)
+			if e.After(latest) {
+				break
+			}
+			fits = true
+			slot := calendar.Interval{Start: s, End: e}
+			if pl.busyAt(s.Add(-cfg.Meeting.Buffer), e.Add(cfg.Meeting.Buffer), self, a.Peer.Email) || skip != nil && skip(slot) {
+				continue
+			}
+			return slot, true, true
+		}
+	}
+	return calendar.Interval{}, false, fits
+}
+
+// capOn names the first cap a meeting of length dur starting at s (in my zone)
+// would break, and why; "" when it breaks none. The caps bound whole days and
+// weeks, so the answer holds for every slot of s's day.
+func (pl *planner) capOn(s time.Time, dur time.Duration) (key, detail string) {
+	caps := pl.cfg.Caps
+	day := civil(s)
+	if n := pl.perWeek[weekStart(s)]; n >= caps.PeerPerWeek {
+		return "peer_1on1s_per_week", fmt.Sprintf("week of %s already has %d", weekStart(s).Format("2006-01-02"), n)
+	}
+	if n := pl.perDay[day]; n >= caps.PeerPerDay {
+		return "peer_1on1s_per_day", fmt.Sprintf("%s already has %d", day.Format("Mon 2006-01-02"), n)
+	}
+	limit := time.Duration(caps.MeetingHoursPerDay * float64(time.Hour))
+	if h := pl.hours[day]; h+dur > limit {
+		return "meeting_hours_per_day", fmt.Sprintf("%s already has %s of meetings", day.Format("Mon 2006-01-02"), hours(h))
+	}
+	return "", ""
 }
 
 // find looks for the best slot for a peer, near its due date, under the
 // calendar constraints and the per-day, per-week and meeting-hour caps. self is
-// the open suggestion being moved, if any. It returns the slot, up to two
-// alternatives on other days and why earlier days were passed over, or what
-// held it back.
+// the open suggestion being moved, if any. It returns the slot and why earlier
+// days were passed over, or what held it back.
 func (pl *planner) find(a *Assessment, self *calendar.Event) (found, *Held) {
 	cfg := pl.cfg
 	loc := pl.loc
-	dur := a.Duration
-	earliest := pl.now.Add(cfg.Meeting.MinNotice)
-	latest := pl.now.Add(cfg.Horizon)
-	target := civil(earliest)
-	if a.State == Due && a.DueAt.After(target) {
-		target = a.DueAt
-	}
+	target := pl.target(a)
 	if self != nil {
 		pl.count(self.Start, -1)
 		defer pl.count(self.Start, 1)
@@ -410,52 +496,23 @@ func (pl *planner) find(a *Assessment, self *calendar.Event) (found, *Held) {
 		text string
 	}
 	var notes []note
-	hit := func(day time.Time, key, detail string) {
-		if capHits[key] == 0 {
-			capDetail[key] = detail
-		}
-		capHits[key]++
-		notes = append(notes, note{day, fmt.Sprintf("%s: %s (%s)", day.Format("Mon Jan 2"), detail, key)})
-	}
-days:
-	for day := civil(pl.now); !day.After(latest); day = day.AddDate(0, 0, 1) {
-		if !a.Days.Has(day.Weekday()) {
+	for _, day := range pl.days(a) {
+		anyDay = true
+		slot, ok, fits := pl.slotOn(a, self, day, nil)
+		anyOverlap = anyOverlap || fits
+		if !ok {
 			continue
 		}
-		anyDay = true
-		free := intersect(
-			spansOn(day, []config.Span{a.Window}),
-			spansOn(day, cfg.Me.WorkingHours[day.Weekday()]),
-		)
-		free = intersect(free, peerSpans(day, peerLoc, a.Peer.WorkingHours))
-		for _, iv := range free {
-			for s := alignUp(maxTime(iv.Start, earliest), day); !s.Add(dur).After(iv.End); s = s.Add(step) {
-				e := s.Add(dur)
-				if e.After(latest) {
-					break
-				}
-				anyOverlap = true
-				if pl.busyAt(s.Add(-cfg.Meeting.Buffer), e.Add(cfg.Meeting.Buffer), self, a.Peer.Email) {
-					continue
-				}
-				anyFree = true
-				if n := pl.perWeek[weekStart(s)]; n >= cfg.Caps.PeerPerWeek {
-					hit(day, "peer_1on1s_per_week", fmt.Sprintf("week of %s already has %d", weekStart(s).Format("2006-01-02"), n))
-					continue days
-				}
-				if n := pl.perDay[day]; n >= cfg.Caps.PeerPerDay {
-					hit(day, "peer_1on1s_per_day", fmt.Sprintf("%s already has %d", day.Format("Mon 2006-01-02"), n))
-					continue days
-				}
-				limit := time.Duration(cfg.Caps.MeetingHoursPerDay * float64(time.Hour))
-				if h := pl.hours[day]; h+dur > limit {
-					hit(day, "meeting_hours_per_day", fmt.Sprintf("%s already has %s of meetings", day.Format("Mon 2006-01-02"), hours(h)))
-					continue days
-				}
-				cands = append(cands, cand{day, calendar.Interval{Start: s, End: e}})
-				continue days
+		anyFree = true
+		if key, detail := pl.capOn(slot.Start, a.Duration); key != "" {
+			if capHits[key] == 0 {
+				capDetail[key] = detail
 			}
+			capHits[key]++
+			notes = append(notes, note{day, fmt.Sprintf("%s: %s (%s)", day.Format("Mon Jan 2"), detail, key)})
+			continue
 		}
+		cands = append(cands, cand{day, slot})
 	}
 	if len(cands) == 0 {
 		h := &Held{Assessment: a, Cap: NoSlot}
@@ -476,27 +533,91 @@ days:
 		}
 		return found{}, h
 	}
-	dist := func(c cand) time.Duration {
-		d := c.day.Sub(target)
-		if d < 0 {
-			return -d
-		}
-		return d
-	}
-	slices.SortStableFunc(cands, func(x, y cand) int {
-		return cmp.Or(cmp.Compare(dist(x), dist(y)), x.day.Compare(y.day))
+	best := slices.MinFunc(cands, func(x, y cand) int {
+		return cmp.Or(cmp.Compare(distance(x.day, target), distance(y.day, target)), x.day.Compare(y.day))
 	})
-	var alts []calendar.Interval
-	for _, c := range cands[1:min(3, len(cands))] {
-		alts = append(alts, c.slot)
-	}
-	f := found{slot: cands[0].slot, alts: alts}
+	f := found{slot: best.slot}
 	for _, n := range notes {
-		if n.day.Before(cands[0].day) && !n.day.Before(target) {
+		if n.day.Before(best.day) && !n.day.Before(target) {
 			f.passed = append(f.passed, n.text)
 		}
 	}
 	return f, nil
+}
+
+// distance is how far day is from target, either way.
+func distance(day, target time.Time) time.Duration {
+	if d := day.Sub(target); d >= 0 {
+		return d
+	}
+	return target.Sub(day)
+}
+
+// MaxAlternatives is how many other slots a suggestion offers at most.
+const MaxAlternatives = 2
+
+// alternatives returns up to MaxAlternatives other slots for an action's
+// meeting, for a user the chosen slot does not suit. It runs once every action
+// of the plan has its slot, so an alternative is never another action's slot
+// or within its buffer (nor within the action's own). Each obeys every bound
+// the chosen slot obeys (preferred days, window, both people's working hours,
+// min_notice, horizon, busy time with buffers) and every cap as if the user
+// took it instead of the chosen slot: the chosen slot's count and hours are set
+// aside while an alternative is checked. Alternatives fall on days other than
+// the chosen slot's and each other's, nearest the target first; only when no
+// other day has room does one share a day (never overlapping). They come back
+// in time order.
+func (pl *planner) alternatives(x *Action) []calendar.Interval {
+	a := x.Assessment
+	var self *calendar.Event
+	if x.Kind == Move {
+		self = x.Event // its old time is being given up
+	}
+	pl.count(x.Slot.Start, -1)
+	pl.shiftHours(x.Slot, -1)
+	defer func() {
+		pl.count(x.Slot.Start, 1)
+		pl.shiftHours(x.Slot, 1)
+	}()
+	target := pl.target(a)
+	days := pl.days(a)
+	slices.SortStableFunc(days, func(p, q time.Time) int {
+		return cmp.Compare(distance(p, target), distance(q, target))
+	})
+	chosen := civil(x.Slot.Start.In(pl.loc))
+	var alts []calendar.Interval
+	taken := func(s calendar.Interval) bool {
+		return slices.ContainsFunc(alts, s.Overlaps)
+	}
+	fits := func(s calendar.Interval) bool {
+		key, _ := pl.capOn(s.Start, a.Duration)
+		return key == ""
+	}
+	// One per day, on days other than the chosen slot's.
+	for _, day := range days {
+		if len(alts) == MaxAlternatives {
+			break
+		}
+		if day.Equal(chosen) {
+			continue
+		}
+		if slot, ok, _ := pl.slotOn(a, self, day, nil); ok && fits(slot) {
+			alts = append(alts, slot)
+		}
+	}
+	// Then, if still short, more times on days with room: the chosen slot's
+	// day, or an alternative's.
+	for _, day := range days {
+		for len(alts) < MaxAlternatives {
+			slot, ok, _ := pl.slotOn(a, self, day, taken)
+			if !ok || !fits(slot) {
+				break
+			}
+			alts = append(alts, slot)
+		}
+	}
+	slices.SortFunc(alts, func(p, q calendar.Interval) int { return p.Start.Compare(q.Start) })
+	return alts
 }
 
 // spansOn places time-of-day spans on a date in the date's zone, so DST is

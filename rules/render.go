@@ -99,15 +99,47 @@ func SuggestionText(cfg *config.Config, a *Action) string {
 		}
 		fmt.Fprintf(&b, "  %s\n", line)
 	}
-	if len(a.Alternatives) > 0 {
-		b.WriteString("\nIf this time does not suit:\n")
-		for _, alt := range a.Alternatives {
-			fmt.Fprintf(&b, "  - %s\n", slotText(alt, loc, p))
-		}
+	b.WriteString("\nIf this time does not suit:\n")
+	for _, alt := range a.Alternatives {
+		fmt.Fprintf(&b, "  - %s\n", slotText(alt, loc, p))
+	}
+	switch len(a.Alternatives) {
+	case 0:
+		fmt.Fprintf(&b, "  No other time fits in the next %s.\n", span(cfg.Horizon))
+	case 1:
+		fmt.Fprintf(&b, "  Only one other time fits in the next %s.\n", span(cfg.Horizon))
+	}
+	if !a.Writes(cfg) {
+		// Nothing is on the calendar to accept or delete: say what propose mode would do.
+		b.WriteString("\nIn propose mode sideways would put this suggestion on your calendar; mode report writes nothing.\n")
+		fmt.Fprintf(&b, "There you would accept it by adding %s <%s> as a guest, or dismiss it by deleting it (sideways would then not suggest %s again for %s).\n",
+			p.Name, p.Email, p.FirstName(), days(cfg.Snooze))
+		fmt.Fprintf(&b, "To meet %s now, send the invitation draft or book the time yourself.\n", p.FirstName())
+		return b.String()
 	}
 	fmt.Fprintf(&b, "\nTo accept: add %s <%s> as a guest; sideways leaves the event alone from then on.\n", p.Name, p.Email)
 	fmt.Fprintf(&b, "To dismiss: delete this event; sideways will not suggest %s again for %s.\n", p.FirstName(), days(cfg.Snooze))
 	return b.String()
+}
+
+// Writes reports whether a cycle writes the action to the calendar: not in
+// report mode, whether the config's or the peer's (a rule may set it).
+func (a *Action) Writes(cfg *config.Config) bool {
+	return cfg.Mode != config.ModeReport && a.Mode != config.ModeReport
+}
+
+// span says a horizon in words: "3 weeks", "week", "10 days", "day".
+func span(d time.Duration) string {
+	n := int(d.Hours() / 24)
+	switch {
+	case n == 7:
+		return "week"
+	case n > 0 && n%7 == 0:
+		return fmt.Sprintf("%d weeks", n/7)
+	case n <= 1:
+		return "day"
+	}
+	return fmt.Sprintf("%d days", n)
 }
 
 // InviteText is the description of an invite sent to the peer: agenda and
@@ -218,13 +250,14 @@ func days(d time.Duration) string {
 // Draft is the event an action writes: a suggestion on the user's own calendar
 // (no attendees, marked free, the why and the private notes in its text), or an
 // invite to the peer (agenda and questions only). id is the event id to use.
+// The description is the text the terminal shows, as HTML (see HTML).
 func Draft(cfg *config.Config, a *Action, id string) calendar.Draft {
 	p := a.Assessment.Peer
 	d := calendar.Draft{ID: id, Start: a.Slot.Start, End: a.Slot.End, TagPeer: p.Email}
 	if a.Kind == Invite || a.Event != nil && a.Event.Tag == calendar.TagInvite {
 		d.Tag = calendar.TagInvite
 		d.Summary = Title(cfg, p)
-		d.Description = InviteText(cfg, a)
+		d.Description = HTML(InviteText(cfg, a))
 		d.Attendees = []calendar.Attendee{
 			{Email: cfg.Me.Emails[0], Name: cfg.Me.Name, PartStat: calendar.PartStatAccepted},
 			{Email: p.Email, Name: p.Name, PartStat: calendar.PartStatNeedsAction},
@@ -235,7 +268,58 @@ func Draft(cfg *config.Config, a *Action, id string) calendar.Draft {
 	}
 	d.Tag = calendar.TagSuggestion
 	d.Summary = SuggestionTitle(p)
-	d.Description = SuggestionText(cfg, a)
+	d.Description = HTML(SuggestionText(cfg, a))
 	d.Transparent = true
 	return d
+}
+
+// htmlEscaper escapes what HTML would read as markup. Quotes stay as they are:
+// they only matter inside attributes, and the output has none.
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// HTML renders a text from SuggestionText or InviteText as an event
+// description for Google Calendar, which reads descriptions as HTML and keeps
+// only a small subset. It emits only <b>, <br>, <ul> and <li>, and escapes
+// everything else, so "Dana <dana@acme.test>" is not taken for a tag and
+// dropped. Runs of lines starting with "- " (after indentation) become a list;
+// a line that is all heading ("Questions to bring:") or starts with a short
+// label ("Why now: …") gets the heading or label in bold; every other line
+// ends with <br>, blank lines included.
+func HTML(text string) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	item := func(line string) (string, bool) {
+		return strings.CutPrefix(strings.TrimLeft(line, " "), "- ")
+	}
+	var b strings.Builder
+	for i := 0; i < len(lines); i++ {
+		if _, ok := item(lines[i]); ok {
+			b.WriteString("<ul>")
+			for ; i < len(lines); i++ {
+				it, ok := item(lines[i])
+				if !ok {
+					break
+				}
+				b.WriteString("<li>" + htmlEscaper.Replace(it) + "</li>")
+			}
+			b.WriteString("</ul>")
+			i--
+			continue
+		}
+		line := lines[i]
+		text := htmlEscaper.Replace(strings.TrimLeft(line, " "))
+		indented := strings.HasPrefix(line, " ")
+		switch label, rest, ok := strings.Cut(text, ": "); {
+		case !indented && strings.HasSuffix(text, ":"):
+			text = "<b>" + text + "</b>"
+		case !indented && ok && len(label) <= 12:
+			text = "<b>" + label + ":</b> " + rest
+		}
+		b.WriteString(text)
+		if next := i + 1; next < len(lines) {
+			if _, ok := item(lines[next]); !ok {
+				b.WriteString("<br>")
+			}
+		}
+	}
+	return b.String()
 }

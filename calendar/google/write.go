@@ -49,6 +49,13 @@ func event(d calendar.Draft) *calendarv3.Event {
 			Private: map[string]string{propTag: d.Tag, propPeer: d.TagPeer},
 		},
 	}
+	if d.Tag == calendar.TagSuggestion {
+		// Quiet: nothing rings for a suggestion the user has not accepted. Without
+		// the field Google applies the calendar's default reminders, and the
+		// client drops a false UseDefault unless ForceSendFields names it. Invites
+		// keep the calendar's defaults.
+		ev.Reminders = &calendarv3.EventReminders{UseDefault: false, ForceSendFields: []string{"UseDefault"}}
+	}
 	for _, a := range d.Attendees {
 		ev.Attendees = append(ev.Attendees, &calendarv3.EventAttendee{Email: a.Email, DisplayName: a.Name, Optional: a.Optional})
 	}

@@ -263,7 +263,9 @@ func ruleName(r string) string {
 }
 
 // writeSuggestions prints each new suggestion or invite in full, as it would
-// appear on the calendar.
+// appear on the calendar. An action a cycle would not write (report mode) says
+// so, and what propose or invite mode would do, instead of how to handle an
+// event that is not there (rules.SuggestionText).
 func writeSuggestions(w io.Writer, cfg *config.Config, p *rules.Plan) {
 	for i := range p.Actions {
 		a := &p.Actions[i]
@@ -274,6 +276,9 @@ func writeSuggestions(w io.Writer, cfg *config.Config, p *rules.Plan) {
 		title, body := rules.SuggestionTitle(a.Assessment.Peer), rules.SuggestionText(cfg, a)
 		if a.Kind == rules.Invite {
 			title, body = rules.Title(cfg, a.Assessment.Peer), rules.InviteText(cfg, a)
+			if !a.Writes(cfg) {
+				body += fmt.Sprintf("\nIn invite mode sideways would send %s this invitation; mode report sends nothing.\n", a.Assessment.Peer.FirstName())
+			}
 		}
 		fmt.Fprintf(w, "%s\n%s\n\n%s", title, slotLine(a.Slot, p.Now.Location()), body)
 	}

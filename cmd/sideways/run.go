@@ -91,6 +91,9 @@ func (g *globals) runOnce(ctx context.Context) error {
 	if res != nil && len(res.Done) == 0 {
 		fmt.Fprintf(g.stdout, "cycle ok: nothing to write (mode %s)\n", cfg.Mode)
 	}
+	if res != nil {
+		writeUnwritten(g.stdout, cfg, res.Plan)
+	}
 	return nil
 }
 
@@ -123,6 +126,7 @@ func (g *globals) runLoop(ctx context.Context) error {
 	} else {
 		defer stopWatch()
 	}
+	reported := &planLog{log: log} // report mode: the plan, logged when it changes
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
@@ -150,7 +154,7 @@ func (g *globals) runLoop(ctx context.Context) error {
 				return nil, err
 			}
 			d.Logger = log
-			return d, nil
+			return reported.reporting(d), nil
 		},
 		Next: func(ctx context.Context, at time.Time) {
 			if err := db.SetNextCycle(ctx, at); err != nil {

@@ -1019,6 +1019,9 @@ func (s *Server) insert(w http.ResponseWriter, r *http.Request, rec *Request) {
 	if ev.Id == "" {
 		ev.Id = randID(26)
 	}
+	if ev.Reminders == nil {
+		ev.Reminders = &calendarv3.EventReminders{UseDefault: true} // Google's default: the calendar's reminders
+	}
 	pending := conference(ev, r.URL.Query().Get("conferenceDataVersion"))
 	ev.Status = ""
 	s.fill(ev)
