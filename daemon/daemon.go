@@ -143,18 +143,26 @@ func (d *Daemon) Plan(ctx context.Context) (*rules.Plan, error) {
 // says their states are incomplete) and the error is an *UnreadError beside
 // the plan. Other problems that did not stop planning are in its warnings.
 func (d *Daemon) PlanHealth(ctx context.Context) (*rules.Plan, []CalendarHealth, error) {
+	_, p, health, err := d.PlanInput(ctx)
+	return p, health, err
+}
+
+// PlanInput is PlanHealth that also returns the input the plan was made from,
+// for views that draw more than the plan (the report page). The input is nil
+// only when nothing could be gathered.
+func (d *Daemon) PlanInput(ctx context.Context) (*rules.Input, *rules.Plan, []CalendarHealth, error) {
 	in, health, gerr := d.Gather(ctx)
 	if in == nil {
-		return nil, nil, gerr
+		return nil, nil, nil, gerr
 	}
 	p, err := d.plan(in, health)
 	if err != nil {
-		return nil, health, err
+		return in, nil, health, err
 	}
 	for _, e := range unjoin(gerr) {
 		p.Warnings = append(p.Warnings, e.Error())
 	}
-	return p, health, unread(health)
+	return in, p, health, unread(health)
 }
 
 // plan plans from in, with no action when a calendar is unread, and words

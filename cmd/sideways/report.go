@@ -81,20 +81,11 @@ report.html in the state folder, and never sent anywhere. It prints the path.`,
 // path (mode 0600), then prints the path and, with open, opens it. withdrawn
 // are the suggestions sideways deleted itself, from the audit log.
 func writeReportFor(ctx context.Context, g *globals, d *daemon.Daemon, path string, open bool, withdrawn rules.Withdrawn, warns ...string) error {
-	in, gerr := d.Gather(ctx)
-	if in == nil {
-		return gerr
-	}
-	p, err := d.Engine.Plan(in)
-	if err != nil {
+	// A calendar that could not be read still leaves a page worth drawing:
+	// the plan's first warnings say which one, and it holds no actions.
+	in, p, _, err := d.PlanInput(ctx)
+	if p == nil {
 		return err
-	}
-	if j, ok := gerr.(interface{ Unwrap() []error }); ok {
-		for _, e := range j.Unwrap() {
-			warns = append(warns, e.Error())
-		}
-	} else if gerr != nil {
-		warns = append(warns, gerr.Error())
 	}
 	p.Warnings = append(warns, p.Warnings...)
 	r := d.Engine.Report(in, p, withdrawn)
