@@ -515,6 +515,11 @@ func (s *Server) fill(ev *calendarv3.Event) {
 		ev.Organizer = &calendarv3.EventOrganizer{Email: s.Owner, Self: true}
 	}
 	ev.Creator = &calendarv3.EventCreator{Email: s.Owner, Self: true}
+	for _, a := range ev.Attendees {
+		if a.ResponseStatus == "" {
+			a.ResponseStatus = "needsAction" // nobody has answered yet
+		}
+	}
 }
 
 // deleteLocked cancels the event id in c; deleting a series parent cancels its
