@@ -16,7 +16,7 @@ func invite(peer, start string, ps calendar.PartStat) calendar.Event {
 	})
 }
 
-func updated(s string) evOpt { return func(e *calendar.Event) { e.Updated = at(s) } }
+func updated(s string) evOpt      { return func(e *calendar.Event) { e.Updated = at(s) } }
 func withdrawn(e *calendar.Event) { e.Withdrawn = true }
 
 func opts(e calendar.Event, o ...evOpt) calendar.Event {
