@@ -337,6 +337,9 @@ peers:
 	if got, want := byAction["move"]+byAction["withdraw"], byRoute[googletest.RoutePatch]+byRoute[googletest.RouteUpdate]; got != want {
 		t.Errorf("audit log: %d moves and withdrawals, the fake got %d patches (a move is one, a withdrawal marks then deletes)", got, want)
 	}
+	if byAction["adopt"] != 0 {
+		t.Errorf("audit log: %d adoptions, want none: the state folder was never lost, so every event of sideways' was tracked", byAction["adopt"])
+	}
 	if byAction["move"] == 0 {
 		t.Error("no move in eight weeks: the filled slot was not exercised")
 	}
