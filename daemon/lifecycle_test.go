@@ -2,10 +2,13 @@ package daemon
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/config"
 	"github.com/sidewayscal/sideways/rules"
 )
 
@@ -61,5 +64,45 @@ func TestInviteAnswers(t *testing.T) {
 	}
 	if _, ok := ds["bo@acme.test"]; !ok || len(ds) != 1 {
 		t.Errorf("state dismissals = %v, want bo's only (dana's decline lives on the calendar)", ds)
+	}
+}
+
+// TestSkippedPeerKeepsInviteUntracked: a peer a rule now skips keeps their
+// pending invite (a meeting with a person), which sideways stops tracking.
+func TestSkippedPeerKeepsInviteUntracked(t *testing.T) {
+	w := newWorld(t, "invite")
+	w.cycle()
+	bo := w.tagged("bo@acme.test")
+	if len(bo) != 1 {
+		t.Fatalf("want an invite for bo, got %+v", bo)
+	}
+	cfg, err := config.Parse("sideways.yaml", []byte(strings.Replace(fmt.Sprintf(cfgYAML, "invite"),
+		"rules:\n", "rules:\n  - name: ops is out\n    when: peer.department == \"Ops\"\n    skip: true\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.d.Engine, err = rules.Compile(cfg); err != nil {
+		t.Fatal(err)
+	}
+	before := len(w.cal.Ops())
+	w.now = w.now.Add(time.Hour)
+	w.cycle()
+	if n := len(w.cal.Ops()) - before; n != 0 {
+		t.Errorf("%d writes, want none: %v", n, w.cal.Ops()[before:])
+	}
+	if got := w.tagged("bo@acme.test"); len(got) != 1 {
+		t.Errorf("bo's invite must stay, got %+v", got)
+	}
+	writes, err := w.db.Writes(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range writes {
+		if x.Peer == "bo@acme.test" {
+			t.Errorf("bo's invite is still tracked: %+v", x)
+		}
+	}
+	if len(writes) != 1 {
+		t.Errorf("tracked %+v, want dana's invite only", writes)
 	}
 }
