@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -129,8 +131,8 @@ peers:
 	}
 	ours := map[string]*fate{} // every event sideways inserted, by id
 	firstDone := map[string]bool{}
-	var lastNo = map[string]time.Time{} // when the user or the peer last said no
-	var pendingAccept []string          // suggestions the user accepts one cycle later
+	lastNo := map[string]time.Time{} // when the user or the peer last said no
+	var pendingAccept []string       // suggestions the user accepts one cycle later
 
 	var allReqs []googletest.Request
 	for w.now.Before(end) {
@@ -172,7 +174,8 @@ peers:
 			}
 		}
 		pendingAccept = nil
-		for id, f := range ours {
+		for _, id := range slices.Sorted(maps.Keys(ours)) {
+			f := ours[id]
 			ev := w.srv.Event("primary", id)
 			if ev.Status == "cancelled" || f.accepted || f.deleted || f.declined || f.superseded {
 				continue
