@@ -95,6 +95,15 @@ type Event struct {
 	// TagPeer is then the peer's email.
 	Tag     string
 	TagPeer string
+	// Updated is when the provider last saw the event change (Google's
+	// updated); for a deleted event, when it was deleted. Zero when unknown.
+	Updated time.Time
+	// Edited is true on an event sideways wrote whose start or title the user
+	// has changed since sideways last wrote it: sideways never moves it back.
+	Edited bool
+	// Withdrawn is true on a deleted event sideways deleted itself, as
+	// opposed to one the user deleted (a dismissal).
+	Withdrawn bool
 }
 
 // Cancelled reports whether the occurrence is cancelled.

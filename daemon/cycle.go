@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/config"
@@ -125,7 +126,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 
 	// 3. What did the user do to earlier suggestions?
 	if d.Store != nil && writable != "" {
-		dismissed, err := d.reconcile(ctx, in, writable)
+		dismissed, err := d.reconcile(ctx, cfg, in, writable)
 		if err != nil {
 			return res, err
 		}
@@ -144,6 +145,11 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 	}
 	p.Warnings = append(p.Warnings, res.Warnings...)
 	res.Plan = p
+	if d.Store != nil && writable != "" {
+		if err := d.untrackSkipped(ctx, p, writable); err != nil {
+			return res, err
+		}
+	}
 
 	// 5. Act.
 	if cfg.Mode == config.ModeReport || d.Writer == nil {
@@ -236,12 +242,21 @@ func (d *Daemon) act(ctx context.Context, cfg *config.Config, a *rules.Action, w
 	return nil, fmt.Errorf("unknown action %q", a.Kind)
 }
 
-// reconcile compares the suggestions sideways tracks with the writable
-// calendar as just read: a future suggestion that is gone was deleted by the
-// user (a dismissal: the peer is snoozed); one that now has guests is a real
-// meeting and is no longer tracked; a tagged event the state does not know (an
-// interrupted cycle wrote it) is adopted. It returns the dismissed peers.
-func (d *Daemon) reconcile(ctx context.Context, in *rules.Input, writable string) ([]string, error) {
+// reconcile compares the suggestions and invites sideways tracks with the
+// writable calendar as just read, and records what the user and the peers did:
+//   - one deleted before its time was deleted by the user: a dismissal, the
+//     peer is snoozed (the deleted event also stays visible on the calendar
+//     for a while, which is how a fresh state folder learns of it);
+//   - a suggestion that now has guests is a real meeting, no longer tracked;
+//   - an invite the peer declined is answered, no longer tracked (the peer is
+//     snoozed from the calendar itself: rules read declined invites);
+//   - an invite for someone no longer on the roster is left alone, untracked;
+//   - one whose time passed, or that is gone, is no longer tracked.
+//
+// A tagged event the state does not know (an interrupted cycle wrote it, or
+// the state folder is new) is adopted, unless it is answered or over. It
+// returns the dismissed peers.
+func (d *Daemon) reconcile(ctx context.Context, cfg *config.Config, in *rules.Input, writable string) ([]string, error) {
 	writes, err := d.Store.Writes(ctx)
 	if err != nil {
 		return nil, err
@@ -253,6 +268,10 @@ func (d *Daemon) reconcile(ctx context.Context, in *rules.Input, writable string
 			byID[e.ID] = e
 		}
 	}
+	onRoster := map[string]bool{}
+	for _, p := range cfg.Peers {
+		onRoster[strings.ToLower(p.Email)] = true
+	}
 	var dismissed []string
 	known := map[string]bool{}
 	for _, w := range writes {
@@ -261,15 +280,24 @@ func (d *Daemon) reconcile(ctx context.Context, in *rules.Input, writable string
 		}
 		known[w.EventID] = true
 		e := byID[w.EventID]
+		gone := e == nil || e.Cancelled()
 		switch {
-		case w.Kind == calendar.TagSuggestion && (e == nil || e.Cancelled()) && w.Start.After(in.Now):
+		case gone && w.Start.After(in.Now):
 			if err := d.Store.Dismiss(ctx, w.Calendar, w.EventID, w.Peer); err != nil {
 				return nil, err
 			}
-			d.Logger.Info("suggestion deleted by the user; snoozing", "peer", w.Peer, "event", w.EventID)
+			d.Logger.Info(w.Kind+" deleted by the user; snoozing", "peer", w.Peer, "event", w.EventID)
 			dismissed = append(dismissed, w.Peer)
-		case e == nil || e.Cancelled() || !w.End.After(in.Now) || hasGuests(e):
-			// Over, gone, or made real by the user: nothing left to track.
+		case gone || !w.End.After(in.Now),
+			w.Kind == calendar.TagSuggestion && hasGuests(e),
+			w.Kind == calendar.TagInvite && !onRoster[strings.ToLower(w.Peer)]:
+			// Over, gone, made real by the user, or a meeting with someone
+			// off the roster: nothing left to track.
+			if err := d.Store.Untrack(ctx, w.Calendar, w.EventID); err != nil {
+				return nil, err
+			}
+		case w.Kind == calendar.TagInvite && declined(e, w.Peer):
+			d.Logger.Warn("invite declined; leaving the peer alone for the snooze", "peer", w.Peer, "event", w.EventID)
 			if err := d.Store.Untrack(ctx, w.Calendar, w.EventID); err != nil {
 				return nil, err
 			}
@@ -282,7 +310,11 @@ func (d *Daemon) reconcile(ctx context.Context, in *rules.Input, writable string
 	slices.Sort(ids)
 	for _, id := range ids {
 		e := byID[id]
-		if known[id] || e.Tag == "" || e.Cancelled() || !e.Start.After(in.Now) || (e.Tag == calendar.TagSuggestion && hasGuests(e)) {
+		if known[id] || e.Tag == "" || e.Cancelled() || !e.Start.After(in.Now) {
+			continue
+		}
+		if e.Tag == calendar.TagSuggestion && hasGuests(e) ||
+			e.Tag == calendar.TagInvite && (declined(e, e.TagPeer) || !onRoster[strings.ToLower(e.TagPeer)]) {
 			continue
 		}
 		w := state.Write{Calendar: writable, EventID: id, Peer: e.TagPeer, Kind: e.Tag, Start: e.Start, End: e.End}
@@ -291,6 +323,38 @@ func (d *Daemon) reconcile(ctx context.Context, in *rules.Input, writable string
 		}
 	}
 	return dismissed, nil
+}
+
+// untrackSkipped forgets the pending invites of peers the plan skips: they are
+// meetings with a person, left alone, and no longer sideways' to track.
+func (d *Daemon) untrackSkipped(ctx context.Context, p *rules.Plan, writable string) error {
+	skipped := map[string]bool{}
+	for i := range p.Peers {
+		if p.Peers[i].State == rules.Skipped {
+			skipped[strings.ToLower(p.Peers[i].Peer.Email)] = true
+		}
+	}
+	if len(skipped) == 0 {
+		return nil
+	}
+	writes, err := d.Store.Writes(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range writes {
+		if w.Calendar == writable && w.Kind == calendar.TagInvite && skipped[strings.ToLower(w.Peer)] {
+			if err := d.Store.Untrack(ctx, w.Calendar, w.EventID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// declined reports whether peer declined the event.
+func declined(e *calendar.Event, peer string) bool {
+	a := e.Attendee(peer)
+	return a != nil && a.PartStat == calendar.PartStatDeclined
 }
 
 func hasGuests(e *calendar.Event) bool { return len(e.Attendees) > 0 }

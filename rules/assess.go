@@ -31,10 +31,49 @@ const (
 // Actionable reports whether the planner looks for a slot for a peer in this state.
 func (s State) Actionable() bool { return s == NeverMet || s == Overdue || s == Due }
 
-// Dismissal records that the user deleted a suggestion for a peer at At.
+// Dismissal is a "no" that snoozes a peer from At: the user deleted a
+// suggestion or an invite sideways wrote, or the peer declined an invite.
 type Dismissal struct {
 	Peer string // email, lower case
 	At   time.Time
+	// What was refused: "suggestion" or "invite" (the user deleted it),
+	// Declined (the peer declined the invite), or empty when only the state
+	// database remembers it.
+	What string
+	// Slot is the start of the event that was refused; zero when unknown.
+	Slot time.Time
+}
+
+// Declined is Dismissal.What for an invite the peer declined.
+const Declined = "declined"
+
+// calendarDismissals reads the "no"s the calendars themselves show, so they
+// hold on a fresh state folder too: a tagged event that was deleted before
+// its time and not by sideways (the user's dismissal, snoozed from its
+// deletion), and a tagged invite the peer declined (snoozed from when the
+// answer changed the event). Google keeps a deleted event visible for a
+// limited time only (about 30 days); the state database keeps dismissals for
+// longer.
+func calendarDismissals(evs []calendar.Event) []Dismissal {
+	var out []Dismissal
+	for i := range evs {
+		e := &evs[i]
+		if e.Tag == "" || e.TagPeer == "" || e.Updated.IsZero() || !e.RecurrenceID.IsZero() {
+			continue
+		}
+		peer := strings.ToLower(e.TagPeer)
+		switch {
+		case e.Cancelled():
+			if !e.Withdrawn && e.Start.After(e.Updated) {
+				out = append(out, Dismissal{Peer: peer, At: e.Updated, What: e.Tag, Slot: e.Start})
+			}
+		case e.Tag == calendar.TagInvite:
+			if a := e.Attendee(peer); a != nil && a.PartStat == calendar.PartStatDeclined {
+				out = append(out, Dismissal{Peer: peer, At: e.Updated, What: Declined, Slot: e.Start})
+			}
+		}
+	}
+	return out
 }
 
 // Input is everything a cycle decides from. It is plain data: the shell gathers
@@ -77,6 +116,9 @@ type Assessment struct {
 	Expired []*calendar.Event
 	// SnoozedUntil is when a snooze ends; zero when not snoozed.
 	SnoozedUntil time.Time
+	// Dismissal is the "no" behind the snooze (the latest the calendars
+	// show, else the state database's); nil when not snoozed.
+	Dismissal *Dismissal
 }
 
 // Overdueness is time since the last 1:1 divided by the cadence; a never-met
@@ -227,6 +269,9 @@ func (m *matcher) histories(in *Input, nPeers int) []history {
 // an ordinary 1:1 (the user added the peer as a guest, or the peer answered the
 // invite), which is then read like any other event.
 func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h *history) bool {
+	if e.Cancelled() {
+		return true // deleted: a dismissal (calendarDismissals), not a 1:1
+	}
 	switch e.Tag {
 	case calendar.TagSuggestion:
 		for _, email := range ppl {
@@ -289,6 +334,7 @@ func (e *Engine) assess(in *Input) ([]Assessment, []history, error) {
 	now := in.Now.In(loc)
 	from := now.Add(-cfg.Lookback)
 	hs := e.match.histories(in, len(cfg.Peers))
+	dismissals := append(calendarDismissals(in.Events), in.Dismissals...)
 	out := make([]Assessment, len(cfg.Peers))
 	for i := range cfg.Peers {
 		p := &cfg.Peers[i]
@@ -333,11 +379,20 @@ func (e *Engine) assess(in *Input) ([]Assessment, []history, error) {
 		a.Settings = s
 		a.Open = sortedEvents(h.open)
 		a.Expired = sortedEvents(h.stale)
-		for _, d := range in.Dismissals {
-			if strings.EqualFold(d.Peer, p.Email) {
-				if until := d.At.Add(cfg.Snooze); until.After(now) && until.After(a.SnoozedUntil) {
-					a.SnoozedUntil = until.In(loc)
-				}
+		for j := range dismissals {
+			d := &dismissals[j]
+			if !strings.EqualFold(d.Peer, p.Email) {
+				continue
+			}
+			until := d.At.Add(cfg.Snooze)
+			if !until.After(now) {
+				continue
+			}
+			if until.After(a.SnoozedUntil) {
+				a.SnoozedUntil = until.In(loc)
+			}
+			if a.Dismissal == nil || moreTelling(d, a.Dismissal) {
+				a.Dismissal = d
 			}
 		}
 		a.State, a.Why = state(now, &a)
@@ -384,7 +439,7 @@ func state(now time.Time, a *Assessment) (State, string) {
 	}
 	switch {
 	case !a.SnoozedUntil.IsZero():
-		return Snoozed, "suggestion dismissed; snoozed until " + a.SnoozedUntil.Format("Mon Jan 2")
+		return Snoozed, snoozeWhy(a.Dismissal, a.SnoozedUntil, now.Location())
 	case a.LastMet.IsZero():
 		return NeverMet, "no 1:1 in the look-back window"
 	case a.DaysSinceLast >= cad:
@@ -408,4 +463,71 @@ func daysBetween(a, b time.Time) int {
 	ua := time.Date(ya, ma, da, 0, 0, 0, 0, time.UTC)
 	ub := time.Date(yb, mb, db, 0, 0, 0, 0, time.UTC)
 	return int(ub.Sub(ua) / (24 * time.Hour))
+}
+
+// moreTelling reports whether d explains a snooze better than cur: what the
+// calendar shows beats what only the state database remembers (that and when),
+// and a later "no" beats an earlier one.
+func moreTelling(d, cur *Dismissal) bool {
+	if known, curKnown := d.What != "", cur.What != ""; known != curKnown {
+		return known
+	}
+	return d.At.After(cur.At)
+}
+
+// snoozeWhy words a snooze for status: who said no, to what, when, and until
+// when sideways leaves the peer alone.
+func snoozeWhy(d *Dismissal, until time.Time, loc *time.Location) string {
+	const day = "Mon Jan 2"
+	slot := ""
+	if d != nil && !d.Slot.IsZero() {
+		slot = " for " + d.Slot.In(loc).Format(day)
+	}
+	switch {
+	case d == nil || d.What == "":
+		return "suggestion dismissed; snoozed until " + until.Format(day)
+	case d.What == Declined:
+		return fmt.Sprintf("declined the invite%s on %s; left alone until %s", slot, d.At.In(loc).Format(day), until.Format(day))
+	case d.What == calendar.TagInvite:
+		return fmt.Sprintf("you cancelled the invite%s on %s; snoozed until %s", slot, d.At.In(loc).Format(day), until.Format(day))
+	}
+	return fmt.Sprintf("you deleted the suggestion%s on %s; snoozed until %s", slot, d.At.In(loc).Format(day), until.Format(day))
+}
+
+// declineWarnings are the one warning per peer who declined an invite and is
+// still left alone for it: a declined 1:1 is worth a word in person.
+func declineWarnings(as []Assessment) []string {
+	var out []string
+	for i := range as {
+		a := &as[i]
+		if a.State != Snoozed || a.Dismissal == nil || a.Dismissal.What != Declined {
+			continue
+		}
+		loc := a.SnoozedUntil.Location()
+		slot := ""
+		if !a.Dismissal.Slot.IsZero() {
+			slot = " for " + a.Dismissal.Slot.In(loc).Format("Mon Jan 2")
+		}
+		out = append(out, fmt.Sprintf("%s declined your 1:1 invite%s on %s; sideways leaves them alone until %s. Worth a word in person: ask what would suit them",
+			a.Peer.Name, slot, a.Dismissal.At.In(loc).Format("Mon Jan 2"), a.SnoozedUntil.Format("Mon Jan 2")))
+	}
+	return out
+}
+
+// orphans returns the open suggestions sideways wrote on the writable
+// calendar for people no longer on the roster: nothing else tracks them, so
+// the plan withdraws them. (Their pending invites are meetings with a person
+// and are left alone.)
+func (m *matcher) orphans(in *Input) []*calendar.Event {
+	var out []*calendar.Event
+	for i := range in.Events {
+		e := &in.Events[i]
+		if e.Tag != calendar.TagSuggestion || e.Calendar != in.Writable || e.Cancelled() || len(e.Attendees) > 0 || !e.Start.After(in.Now) {
+			continue
+		}
+		if _, ok := m.byEmail[strings.ToLower(e.TagPeer)]; !ok {
+			out = append(out, e)
+		}
+	}
+	return sortedEvents(out)
 }

@@ -107,7 +107,9 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 				keep = ev
 			}
 		}
-		if keep != nil && pl.conflicts(keep) {
+		// A suggestion whose time or title the user changed is theirs now:
+		// never moved back, even onto a busy slot they chose.
+		if keep != nil && !keep.Edited && pl.conflicts(keep) {
 			f, held := pl.find(a, keep)
 			if held != nil {
 				held.Detail = "the suggested slot is taken and no other fits: " + held.Detail
@@ -117,6 +119,13 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 			pl.tidy(p, Action{Kind: Move, Assessment: a, Slot: f.slot, PassedOver: f.passed, Event: keep,
 				Reason: "the suggested slot is now busy"})
 		}
+	}
+
+	for _, ev := range e.match.orphans(in) {
+		gone := &Assessment{Peer: &config.Peer{Name: ev.TagPeer, Email: ev.TagPeer}, Index: -1, State: Skipped, Why: "not on the roster"}
+		gone.Mode = cfg.Mode
+		pl.tidy(p, Action{Kind: Withdraw, Assessment: gone, Slot: ev.Span(now.Location()), Event: ev,
+			Reason: "peer is no longer on the roster"})
 	}
 
 	order := make([]*Assessment, 0, len(as))
@@ -163,7 +172,7 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 			x.Alternatives = pl.alternatives(x)
 		}
 	}
-	p.Warnings = append(warnings(cfg, now, as), in.Warnings...)
+	p.Warnings = append(append(warnings(cfg, now, as), declineWarnings(as)...), in.Warnings...)
 	return p, nil
 }
 
@@ -309,7 +318,8 @@ func (pl *planner) act(p *Plan, a Action) {
 	}
 	switch a.Kind {
 	case Withdraw:
-		if a.Event.Start.After(pl.now) {
+		// An orphan (Index -1: a peer off the roster) was never counted.
+		if a.Event.Start.After(pl.now) && a.Assessment.Index >= 0 {
 			pl.count(a.Event.Start, -1)
 			pl.suggestions--
 			if a.Assessment.LastMet.IsZero() && len(a.Assessment.Open) == 1 {

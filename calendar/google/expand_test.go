@@ -125,6 +125,8 @@ func TestRecurringThroughSync(t *testing.T) {
 func TestMapping(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
+	updated := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	e.srv.SetNow(func() time.Time { return updated })
 	e.srv.Insert("primary", &calendarv3.Event{
 		Id: "oneonone1", Summary: "Dana / Alex", Status: "tentative",
 		Start:     &calendarv3.EventDateTime{DateTime: "2026-11-24T10:00:00-05:00", TimeZone: "America/New_York"},
@@ -158,7 +160,7 @@ func TestMapping(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	start := time.Date(2026, 11, 24, 10, 0, 0, 0, ny)
 	want := []calendar.Event{
-		{Calendar: "work", ID: "oneonone1", UID: "oneonone1@google.com", Start: start, End: start.Add(30 * time.Minute),
+		{Calendar: "work", Updated: updated, ID: "oneonone1", UID: "oneonone1@google.com", Start: start, End: start.Add(30 * time.Minute),
 			Status: calendar.StatusTentative, Summary: "Dana / Alex", Organizer: "dana@acme.test",
 			Attendees: []calendar.Attendee{
 				{Email: "dana@acme.test", Name: "Dana", PartStat: calendar.PartStatAccepted},
@@ -166,16 +168,16 @@ func TestMapping(t *testing.T) {
 				{Email: "room-4@resource.calendar.google.com", PartStat: calendar.PartStatAccepted, Resource: true},
 				{Email: "erin@acme.test", PartStat: calendar.PartStatDeclined, Optional: true},
 			}},
-		{Calendar: "work", ID: "ooo01", UID: "ooo01@google.com", Start: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC),
+		{Calendar: "work", Updated: updated, ID: "ooo01", UID: "ooo01@google.com", Start: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC),
 			End: time.Date(2026, 11, 25, 17, 0, 0, 0, time.UTC), Status: calendar.StatusConfirmed, Summary: "Out",
 			Organizer: owner, Kind: calendar.KindOutOfOffice},
-		{Calendar: "work", ID: "focus1", UID: "focus1@google.com", Start: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC),
+		{Calendar: "work", Updated: updated, ID: "focus1", UID: "focus1@google.com", Start: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC),
 			End: time.Date(2026, 11, 26, 11, 0, 0, 0, time.UTC), Status: calendar.StatusConfirmed, Summary: "Focus",
 			Transparent: true, Organizer: owner, Kind: calendar.KindFocusTime},
-		{Calendar: "work", ID: "sdsuggest1", UID: "sdsuggest1@google.com", Start: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC),
+		{Calendar: "work", Updated: updated, ID: "sdsuggest1", UID: "sdsuggest1@google.com", Start: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC),
 			End: time.Date(2026, 11, 27, 15, 30, 0, 0, time.UTC), Status: calendar.StatusConfirmed, Summary: "Suggested",
 			Transparent: true, Organizer: owner, Tag: calendar.TagSuggestion, TagPeer: "dana@acme.test"},
-		{Calendar: "work", ID: "faketag1", UID: "x@example.com", Start: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC),
+		{Calendar: "work", Updated: updated, ID: "faketag1", UID: "x@example.com", Start: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC),
 			End: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), AllDay: true, Status: calendar.StatusConfirmed,
 			Summary: "Not ours", Organizer: owner},
 	}

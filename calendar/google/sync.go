@@ -3,6 +3,8 @@ package google
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,18 +58,30 @@ func (c *Client) Source(name, calendarID string, store Store) *Source {
 // pageSize is the largest page Google serves.
 const pageSize = 2500
 
+// tokenMark prefixes the sync tokens sideways stores, naming how the listing
+// was made (showDeleted=true). Google wants every incremental sync to use the
+// parameters of the full sync it continues, so a stored token without the mark
+// (from an older sideways, which listed without showDeleted) is not reused:
+// the calendar is listed fully once instead.
+const tokenMark = "d1:"
+
 // Sync brings the mirror up to date: a full sync (paged) the first time, then
 // incremental syncs from the stored sync token; when Google refuses the token
 // (410), the mirror is replaced by one full resync. Nothing is written unless
 // the whole listing succeeded, so a failure leaves the previous mirror and
 // token in place. A sync with no changes costs one events.list request.
+//
+// Listings ask for deleted events too (showDeleted), and the mirror keeps the
+// deleted events sideways wrote, with their details: a suggestion or invite
+// the user deleted is a dismissal, and it must be recognised from the calendar
+// alone when the state folder is lost. Other deleted events are dropped.
 func (s *Source) Sync(ctx context.Context) error {
 	tok, err := s.store.GoogleSyncToken(ctx, s.name)
 	if err != nil {
 		return fmt.Errorf("sync %s: %w", s.name, err)
 	}
-	if tok != "" {
-		err := s.sync(ctx, tok)
+	if t, ok := strings.CutPrefix(tok, tokenMark); ok {
+		err := s.sync(ctx, t)
 		if !errors.Is(err, calendar.ErrSyncExpired) {
 			return err
 		}
@@ -86,7 +100,7 @@ func (s *Source) sync(ctx context.Context, token string) error {
 	for {
 		var page *calendarv3.Events
 		err := s.c.do(ctx, op, func() error {
-			call := s.c.svc.Events.List(s.id).MaxResults(pageSize).Context(ctx)
+			call := s.c.svc.Events.List(s.id).MaxResults(pageSize).ShowDeleted(true).Context(ctx)
 			if token != "" {
 				call.SyncToken(token)
 			}
@@ -106,9 +120,10 @@ func (s *Source) sync(ctx context.Context, token string) error {
 		}
 		pages++
 		for _, ev := range page.Items {
-			if ev.Status == "cancelled" && ev.RecurringEventId == "" {
+			if tag, _ := tags(ev); ev.Status == "cancelled" && ev.RecurringEventId == "" && (tag == "" || ev.Start == nil) {
 				// A deleted event. (A cancelled exception is kept: it hides
-				// one instance of a live series.)
+				// one instance of a live series; so is a deleted event of
+				// sideways', which may be a dismissal.)
 				delete(put, ev.Id)
 				del = append(del, ev.Id)
 				continue
@@ -128,7 +143,7 @@ func (s *Source) sync(ctx context.Context, token string) error {
 	if next == "" {
 		return fmt.Errorf("%s: google sent no sync token", op)
 	}
-	if err := s.store.SaveGoogleSync(ctx, s.name, full, next, put, del); err != nil {
+	if err := s.store.SaveGoogleSync(ctx, s.name, full, tokenMark+next, put, del); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	s.c.log.Debug("google: synced", "calendar", s.name, "full", full, "pages", pages, "changed", len(put), "deleted", len(del))
@@ -159,7 +174,9 @@ func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Eve
 // series masters, exceptions) into the occurrences overlapping [from, to),
 // sorted by start, then UID, then recurrence id. Exceptions whose series is
 // unknown stand alone unless cancelled. Series whose recurrence lines cannot be
-// read contribute their first instance and a warning on log.
+// read contribute their first instance and a warning on log. Deleted events are
+// left out, except those sideways wrote, which come with StatusCancelled (and
+// their deletion time in Updated): they are how dismissals are read.
 func Expand(calName string, evs []*calendarv3.Event, from, to time.Time, log *slog.Logger) []calendar.Event {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -174,6 +191,12 @@ func Expand(calName string, evs []*calendarv3.Event, from, to time.Time, log *sl
 		case ev.RecurringEventId != "":
 			exceptions[ev.RecurringEventId] = append(exceptions[ev.RecurringEventId], ev)
 		case ev.Status == "cancelled":
+			if tag, _ := tags(ev); tag == "" || len(ev.Recurrence) > 0 {
+				continue
+			}
+			if e, ok := toEvent(calName, ev); ok && overlaps(&e) {
+				out = append(out, e)
+			}
 		case len(ev.Recurrence) > 0:
 			masters[ev.Id] = ev
 		default:
@@ -391,6 +414,14 @@ func toEvent(calName string, ev *calendarv3.Event) (calendar.Event, bool) {
 		e.Kind = calendar.KindFocusTime
 	}
 	e.Tag, e.TagPeer = tags(ev)
+	if t, err := time.Parse(time.RFC3339, ev.Updated); err == nil {
+		e.Updated = t
+	}
+	if e.Tag != "" {
+		p := ev.ExtendedProperties.Private
+		e.Withdrawn = p[propWithdrawn] != ""
+		e.Edited = edited(p, start, ev.Summary)
+	}
 	if orig, ok := parseDateTime(ev.OriginalStartTime, start.Location()); ok && ev.RecurringEventId != "" {
 		e.RecurrenceID = orig.UTC()
 		if e.AllDay {
@@ -400,11 +431,41 @@ func toEvent(calName string, ev *calendarv3.Event) (calendar.Event, bool) {
 	return e, true
 }
 
-// The extendedProperties.private keys that mark what sideways wrote.
+// The extendedProperties.private keys that mark what sideways wrote: the tag,
+// the peer, the start and title sideways last wrote (a different start or
+// title on the event is the user's edit), and, on an event sideways deleted
+// itself, when it did (a deleted event without it was deleted by the user).
+// Private properties live in this calendar's copy only: attendees never see
+// them.
 const (
-	propTag  = "sideways"
-	propPeer = "sideways_peer"
+	propTag       = "sideways"
+	propPeer      = "sideways_peer"
+	propStart     = "sideways_start"
+	propTitle     = "sideways_title"
+	propWithdrawn = "sideways_withdrawn"
 )
+
+// titleMark is what propTitle holds for a title: a short hash, so a long
+// title never meets Google's limit on a property's length.
+func titleMark(title string) string {
+	sum := sha256.Sum256([]byte(title))
+	return hex.EncodeToString(sum[:8])
+}
+
+// edited reports whether the user changed the start or title of an event
+// sideways wrote, by comparing them with what sideways last wrote. An event
+// written before sideways kept these properties counts as unedited.
+func edited(p map[string]string, start time.Time, title string) bool {
+	if v := p[propStart]; v != "" {
+		if t, err := time.Parse(time.RFC3339, v); err == nil && !t.Equal(start) {
+			return true
+		}
+	}
+	if v := p[propTitle]; v != "" && v != titleMark(title) {
+		return true
+	}
+	return false
+}
 
 // tags returns sideways' tag and peer on ev, empty when ev is not ours.
 func tags(ev *calendarv3.Event) (tag, peer string) {

@@ -46,7 +46,8 @@ func event(d calendar.Draft) *calendarv3.Event {
 		End:          dateTime(d.End),
 		Transparency: map[bool]string{true: "transparent", false: "opaque"}[d.Transparent],
 		ExtendedProperties: &calendarv3.EventExtendedProperties{
-			Private: map[string]string{propTag: d.Tag, propPeer: d.TagPeer},
+			Private: map[string]string{propTag: d.Tag, propPeer: d.TagPeer,
+				propStart: d.Start.UTC().Format(time.RFC3339), propTitle: titleMark(d.Summary)},
 		},
 	}
 	if d.Tag == calendar.TagSuggestion {
@@ -143,10 +144,31 @@ func (w *Writer) Update(ctx context.Context, id string, d calendar.Draft) error 
 // Delete deletes the event id. It fails with calendar.ErrNotOurs when the
 // event is not tagged as sideways', and with calendar.ErrGone when it was
 // already deleted or never existed (the delete is then done).
+//
+// Before deleting, it marks the event as withdrawn by sideways (a private
+// property, patched with If-Match): Google keeps a deleted event visible for a
+// while, and the mark is how a later cycle, even on a fresh state folder, tells
+// this deletion from the user's, which is a dismissal.
 func (w *Writer) Delete(ctx context.Context, id string) error {
 	ev, err := w.ours(ctx, id)
 	if err != nil {
 		return err
+	}
+	if ev.ExtendedProperties.Private[propWithdrawn] == "" {
+		mark := &calendarv3.Event{ExtendedProperties: &calendarv3.EventExtendedProperties{
+			Private: map[string]string{propWithdrawn: "true"}}}
+		err = w.c.do(ctx, "mark "+id, func() error {
+			call := w.c.svc.Events.Patch(w.id, id, mark).SendUpdates("none").Context(ctx)
+			call.Header().Set("If-Match", ev.Etag)
+			var err error
+			ev, err = call.Do()
+			return err
+		})
+		if code := statusOf(err); code == http.StatusNotFound || code == http.StatusGone {
+			return fmt.Errorf("delete %s: %w", id, calendar.ErrGone)
+		} else if err != nil {
+			return err
+		}
 	}
 	err = w.c.do(ctx, "delete "+id, func() error {
 		call := w.c.svc.Events.Delete(w.id, id).SendUpdates("none").Context(ctx)

@@ -98,8 +98,10 @@ func (w *gworld) sideways(wantOK bool, args ...string) string {
 
 type statusOut struct {
 	Peers []struct {
-		Email string `json:"email"`
-		State string `json:"state"`
+		Email        string  `json:"email"`
+		State        string  `json:"state"`
+		Why          string  `json:"why"`
+		SnoozedUntil *string `json:"snoozed_until"`
 	} `json:"peers"`
 	Warnings  []string `json:"warnings"`
 	LastCycle *struct {
@@ -121,6 +123,15 @@ func (st statusOut) state(email string) string {
 	for _, p := range st.Peers {
 		if p.Email == email {
 			return p.State
+		}
+	}
+	return ""
+}
+
+func (st statusOut) why(email string) string {
+	for _, p := range st.Peers {
+		if p.Email == email {
+			return p.Why
 		}
 	}
 	return ""
@@ -356,5 +367,180 @@ func TestPeerFreeBusy(t *testing.T) {
 	}
 	if len(w.ours()["bo@acme.test"]) != 1 {
 		t.Error("bo should still get a suggestion, by working hours")
+	}
+}
+
+// writesFor returns the requests in the fake's log that wrote anything for
+// peer: an insert carrying the peer's tag, or a patch, update or delete of an
+// event tagged with the peer.
+func (w *gworld) writesFor(peer string) []googletest.Request {
+	var out []googletest.Request
+	for _, r := range w.srv.Writes() {
+		if r.Route == googletest.RouteInsert {
+			var ev calendarv3.Event
+			_ = json.Unmarshal(r.Body, &ev)
+			if ev.ExtendedProperties != nil && ev.ExtendedProperties.Private["sideways_peer"] == peer {
+				out = append(out, r)
+			}
+			continue
+		}
+		if ev := w.srv.Event("primary", r.EventID); ev != nil && ev.ExtendedProperties != nil &&
+			ev.ExtendedProperties.Private["sideways_peer"] == peer {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// loseState deletes the state folder, as on a new laptop.
+func (w *gworld) loseState() {
+	w.t.Helper()
+	if err := os.RemoveAll(filepath.Join(w.dir, "state")); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// TestDismissalSurvivesStateLoss: the user deletes a suggestion, the state
+// folder is lost, and still no cycle writes anything for that peer during the
+// snooze; status shows the peer snoozed, from the calendar alone.
+func TestDismissalSurvivesStateLoss(t *testing.T) {
+	w := newGWorld(t, "propose")
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.sideways(true, "run", "--once")
+	dana := w.ours()["dana@acme.test"]
+	if len(dana) != 1 {
+		t.Fatalf("want one suggestion for dana, got %v", w.ours())
+	}
+	w.now = w.now.Add(time.Hour)
+	w.srv.Delete("primary", dana[0].Id)
+	deleted := w.now
+	w.now = w.now.Add(2 * time.Hour)
+	w.loseState()
+	w.srv.ResetLog()
+
+	// Two cycles a day until the snooze (14 days) is nearly over, the state
+	// folder lost once more halfway.
+	for i := 0; w.now.Before(deleted.Add(14*24*time.Hour - 12*time.Hour)); i++ {
+		w.sideways(true, "run", "--once")
+		if i == 14 {
+			w.loseState()
+		}
+		w.now = w.now.Add(12 * time.Hour)
+	}
+	if ws := w.writesFor("dana@acme.test"); len(ws) != 0 {
+		t.Errorf("during the snooze sideways wrote for dana: %v", routes(ws))
+	}
+	st := w.status()
+	if st.state("dana@acme.test") != "snoozed" || !strings.Contains(st.why("dana@acme.test"), "you deleted the suggestion") {
+		t.Errorf("dana: state %q, why %q; want snoozed because the suggestion was deleted", st.state("dana@acme.test"), st.why("dana@acme.test"))
+	}
+	if len(w.ours()["bo@acme.test"]) != 1 {
+		t.Errorf("bo should keep exactly one suggestion through the state losses, got %v", w.ours()["bo@acme.test"])
+	}
+
+	// Once the snooze is over, dana may be proposed again, under a new id.
+	w.now = deleted.Add(14*24*time.Hour + time.Hour)
+	w.sideways(true, "run", "--once")
+	if got := w.ours()["dana@acme.test"]; len(got) != 1 || got[0].Id == dana[0].Id {
+		t.Errorf("after the snooze: want one new suggestion for dana, got %v", got)
+	}
+}
+
+// TestInviteNoIsHeard: in invite mode a peer declines and the user cancels
+// another peer's invite. For the whole snooze no request writes anything for
+// either, also across a lost state folder; status shows the decline (with one
+// warning to talk to the peer) and the dismissal, and the declined invite
+// stays on the calendar.
+func TestInviteNoIsHeard(t *testing.T) {
+	w := newGWorld(t, "invite")
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.sideways(true, "run", "--once")
+	invites := w.ours()
+	if len(invites["dana@acme.test"]) != 1 || len(invites["bo@acme.test"]) != 1 {
+		t.Fatalf("want one invite each, got %v", invites)
+	}
+	danaInv, boInv := invites["dana@acme.test"][0], invites["bo@acme.test"][0]
+	w.now = w.now.Add(3 * time.Hour)
+	w.srv.Respond("primary", danaInv.Id, "dana@acme.test", "declined")
+	w.srv.Delete("primary", boInv.Id)
+	answered := w.now
+	w.now = w.now.Add(time.Hour)
+	w.srv.ResetLog()
+
+	for i := 0; w.now.Before(answered.Add(14*24*time.Hour - 12*time.Hour)); i++ {
+		w.sideways(true, "run", "--once")
+		if i == 9 {
+			w.loseState()
+		}
+		w.now = w.now.Add(12 * time.Hour)
+	}
+	for _, peer := range []string{"dana@acme.test", "bo@acme.test"} {
+		if ws := w.writesFor(peer); len(ws) != 0 {
+			t.Errorf("during the snooze sideways wrote for %s: %v", peer, routes(ws))
+		}
+	}
+	st := w.status()
+	if st.state("dana@acme.test") != "snoozed" || !strings.Contains(st.why("dana@acme.test"), "declined the invite") ||
+		!strings.Contains(st.why("dana@acme.test"), "left alone until") {
+		t.Errorf("dana: state %q, why %q; want snoozed for the decline, with until when", st.state("dana@acme.test"), st.why("dana@acme.test"))
+	}
+	if st.state("bo@acme.test") != "snoozed" || !strings.Contains(st.why("bo@acme.test"), "you cancelled the invite") {
+		t.Errorf("bo: state %q, why %q; want snoozed for the cancelled invite", st.state("bo@acme.test"), st.why("bo@acme.test"))
+	}
+	n := 0
+	for _, warn := range st.Warnings {
+		if strings.Contains(warn, "Dana Whitfield declined your 1:1 invite") && strings.Contains(warn, "word in person") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("want exactly one warning about dana's decline, got %q", st.Warnings)
+	}
+	if ev := w.srv.Event("primary", danaInv.Id); ev == nil || ev.Status == "cancelled" {
+		t.Errorf("the declined invite must stay on the calendar: %+v", ev)
+	}
+}
+
+// TestPeerOffTheRoster: a peer removed from the config has their open
+// suggestion withdrawn by the next cycle; that withdrawal is sideways' own, so
+// putting the peer back does not count it as a dismissal.
+func TestPeerOffTheRoster(t *testing.T) {
+	w := newGWorld(t, "propose")
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.sideways(true, "run", "--once")
+	if len(w.ours()["bo@acme.test"]) != 1 {
+		t.Fatalf("want a suggestion for bo, got %v", w.ours())
+	}
+	cfgPath := filepath.Join(w.dir, "sideways.yaml")
+	orig, _ := os.ReadFile(cfgPath)
+	without := strings.Replace(string(orig), "  - name: Bo Li\n    email: bo@acme.test\n    department: Ops\n", "", 1)
+	if without == string(orig) {
+		t.Fatal("could not take bo off the roster")
+	}
+	if err := os.WriteFile(cfgPath, []byte(without), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.now = w.now.Add(2 * time.Hour)
+	out := w.sideways(true, "run", "--once")
+	if got := w.ours()["bo@acme.test"]; len(got) != 0 {
+		t.Errorf("bo is off the roster but still has %v\n%s", got, out)
+	}
+	if len(w.ours()["dana@acme.test"]) != 1 {
+		t.Errorf("dana's suggestion must stay, got %v", w.ours())
+	}
+	logOut := w.sideways(true, "log", "--json")
+	if !strings.Contains(logOut, "peer is no longer on the roster") {
+		t.Errorf("the audit log does not say why bo's suggestion went:\n%s", logOut)
+	}
+
+	// Back on the roster, on a fresh state folder: not snoozed.
+	if err := os.WriteFile(cfgPath, orig, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.loseState()
+	w.now = w.now.Add(2 * time.Hour)
+	w.sideways(true, "run", "--once")
+	if st := w.status(); st.state("bo@acme.test") == "snoozed" {
+		t.Errorf("bo back on the roster is snoozed (%s): sideways' own withdrawal counted as a dismissal", st.why("bo@acme.test"))
 	}
 }

@@ -12,11 +12,20 @@
 // tokens, expired access tokens, revoked grants), and a request log records what
 // the client sent.
 //
+// Deleted events stay stored as status "cancelled": listed with their details
+// when showDeleted=true (Google keeps a deleted event's details on the
+// organizer's calendar), as a bare id stub in an incremental listing without
+// it, and always reachable by get, until the retention (SetDeletedRetention,
+// default 30 days, like Google Calendar's trash) has passed since the
+// deletion; then they are gone from every answer, though their id stays spent
+// (an insert still gets 409).
+//
 // Deliberate simplifications: singleEvents=true is refused with 400 (sideways
 // expands recurrences itself), and free/busy ignores recurring series.
 package googletest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -151,7 +160,13 @@ type Server struct {
 	fbErrors   map[string]string
 	generation int
 	secrets    []string
+	retention  time.Duration
 }
+
+// DefaultDeletedRetention is how long the fake keeps a deleted event visible:
+// Google Calendar empties its trash after 30 days. The API promises no
+// duration ("these entries eventually disappear").
+const DefaultDeletedRetention = 30 * 24 * time.Hour
 
 // NewServer starts a fake on loopback for owner's account and stops it when the
 // test ends.
@@ -167,6 +182,7 @@ func NewServer(t testing.TB, owner string) *Server {
 		refresh:      map[string][]string{},
 		codes:        map[string]authCode{},
 		fbErrors:     map[string]string{},
+		retention:    DefaultDeletedRetention,
 	}
 	s.cals[owner] = &fakeCal{id: owner, summary: owner, events: map[string]*stored{}}
 	mux := http.NewServeMux()
@@ -276,6 +292,51 @@ func (s *Server) ExpireSyncTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.generation++
+}
+
+// SetDeletedRetention sets how long a deleted event stays visible (listed
+// with showDeleted, or by get) after its deletion; 0 restores the default.
+func (s *Server) SetDeletedRetention(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.retention = cmp.Or(d, DefaultDeletedRetention)
+}
+
+// purged reports whether ev is a deleted event whose retention has passed:
+// Google no longer shows it.
+func (s *Server) purged(ev *calendarv3.Event) bool {
+	if ev.Status != "cancelled" {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339, ev.Updated)
+	return err == nil && !s.now().Before(t.Add(s.retention))
+}
+
+// Respond records email's answer to the event id in cal ("accepted",
+// "declined", "tentative", "needsAction"), as when the attendee answers the
+// invitation from their own calendar: the organizer's copy changes (updated
+// and etag move on).
+func (s *Server) Respond(cal, id, email, response string) {
+	s.Patch(cal, id, func(ev *calendarv3.Event) {
+		for _, a := range ev.Attendees {
+			if strings.EqualFold(a.Email, email) {
+				a.ResponseStatus = response
+			}
+		}
+	})
+}
+
+// Writes returns the requests in the log that change an event (insert,
+// patch, update, delete), oldest first.
+func (s *Server) Writes() []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		switch r.Route {
+		case RouteInsert, RoutePatch, RouteUpdate, RouteDelete:
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // SetPageCap caps every list page at n items whatever maxResults says (0: no
@@ -388,7 +449,8 @@ func (s *Server) Delete(cal, id string) {
 	s.deleteLocked(s.cals[s.resolve(cal)], id)
 }
 
-// Event returns a copy of the event id in cal (cancelled ones included), or nil.
+// Event returns a copy of the event id in cal (cancelled ones included, even
+// past their retention), or nil.
 func (s *Server) Event(cal, id string) *calendarv3.Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -453,6 +515,11 @@ func (s *Server) fill(ev *calendarv3.Event) {
 		ev.Organizer = &calendarv3.EventOrganizer{Email: s.Owner, Self: true}
 	}
 	ev.Creator = &calendarv3.EventCreator{Email: s.Owner, Self: true}
+	for _, a := range ev.Attendees {
+		if a.ResponseStatus == "" {
+			a.ResponseStatus = "needsAction" // nobody has answered yet
+		}
+	}
 }
 
 // deleteLocked cancels the event id in c; deleting a series parent cancels its
@@ -773,13 +840,17 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, _ *Request) {
 		}
 		cur.Snapshot, cur.After = pc.Snapshot, pc.After
 	}
-	showDeleted := q.Get("showDeleted") == "true" || incremental
+	details := q.Get("showDeleted") == "true"
+	showDeleted := details || incremental
 	var matched []*stored
 	for _, st := range c.events {
 		if st.seq <= cur.From || st.seq <= cur.After || st.seq > cur.Snapshot {
 			continue
 		}
 		ev := st.ev
+		if s.purged(ev) && ev.RecurringEventId == "" {
+			continue
+		}
 		if ev.Status == "cancelled" && !showDeleted {
 			// Cancelled exceptions of a live series are listed anyway.
 			p := c.events[ev.RecurringEventId]
@@ -805,7 +876,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, _ *Request) {
 	resp.Items = []*calendarv3.Event{}
 	for _, st := range matched {
 		ev := st.ev
-		if ev.Status == "cancelled" {
+		if ev.Status == "cancelled" && !details {
 			ev = &calendarv3.Event{Kind: "calendar#event", Etag: ev.Etag, Id: ev.Id, Status: "cancelled",
 				RecurringEventId: ev.RecurringEventId, OriginalStartTime: ev.OriginalStartTime}
 		}
@@ -895,7 +966,7 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, _ *Request) {
 		return
 	}
 	st := c.events[r.PathValue("id")]
-	if st == nil {
+	if st == nil || (s.purged(st.ev) && st.ev.RecurringEventId == "") {
 		writeError(w, http.StatusNotFound, "global", "notFound", "Not Found")
 		return
 	}
@@ -1040,7 +1111,7 @@ func (s *Server) existing(w http.ResponseWriter, r *http.Request) (*fakeCal, *st
 		return nil, nil
 	}
 	st := c.events[r.PathValue("id")]
-	if st == nil {
+	if st == nil || (s.purged(st.ev) && st.ev.RecurringEventId == "") {
 		writeError(w, http.StatusNotFound, "global", "notFound", "Not Found")
 		return nil, nil
 	}
