@@ -482,7 +482,7 @@ func (p *parser) zone(e entry) (string, *time.Location, bool) {
 	name := strings.TrimSpace(s)
 	loc, err := time.LoadLocation(name)
 	if err != nil || name == "" {
-		p.errorf(e.val, "unknown time zone %q", s)
+		p.errorf(e.val, "unknown time zone %q: %s", s, ZoneHint(s))
 		return "", nil, false
 	}
 	return name, loc, true

@@ -73,7 +73,7 @@ func TestParseErrors(t *testing.T) {
 			`sideways.yaml:2:3: me needs at least one email`,
 		}},
 		{"bad time zone", "me:\n  name: Alex\n  timezone: Mars/Olympus\n  emails: [alex@acme.test]\nmode: report\n",
-			[]string{`sideways.yaml:3:13: unknown time zone "Mars/Olympus"`}},
+			[]string{`sideways.yaml:3:13: unknown time zone "Mars/Olympus": use an IANA name such as America/New_York or Europe/London; see the list at https://en.wikipedia.org/wiki/List_of_tz_database_time_zones`}},
 		{"bad email", "me:\n  name: Alex\n  emails: [alex.acme.test, \"Alex <alex@acme.test>\"]\nmode: report\n", []string{
 			`sideways.yaml:3:12: bad email "alex.acme.test": want an address such as dana@acme.test`,
 			`sideways.yaml:3:28: email "Alex <alex@acme.test>" must be a bare address such as alex@acme.test`,
@@ -135,7 +135,7 @@ func TestParseErrors(t *testing.T) {
 			`sideways.yaml:9:5: peer "" needs an email`,
 		}},
 		{"peer time zone", base + "peers:\n  - name: Dana\n    email: dana@acme.test\n    timezone: Europe/Londn\n",
-			[]string{`sideways.yaml:11:15: unknown time zone "Europe/Londn"`}},
+			[]string{`sideways.yaml:11:15: unknown time zone "Europe/Londn": use an IANA name such as America/New_York or Europe/London; see the list at https://en.wikipedia.org/wiki/List_of_tz_database_time_zones`}},
 		{"duplicate rule", base + "rules:\n  - name: r\n  - name: r\n",
 			[]string{`sideways.yaml:10:11: duplicate rule "r" (first at line 9)`}},
 		{"rule needs a name", base + "rules:\n  - when: \"true\"\n",
@@ -178,7 +178,7 @@ func TestParseReportsEveryProblem(t *testing.T) {
 	}
 	got := problems(t, string(src))
 	want := []string{
-		`sideways.yaml:3:13: unknown time zone "Mars/Olympus"`,
+		`sideways.yaml:3:13: unknown time zone "Mars/Olympus": use an IANA name such as America/New_York or Europe/London; see the list at https://en.wikipedia.org/wiki/List_of_tz_database_time_zones`,
 		`sideways.yaml:4:12: bad email "alex.acme.test": want an address such as dana@acme.test`,
 		`sideways.yaml:5:18: working hours 17:00-09:00 end before they start`,
 		`sideways.yaml:7:5: calendar "work" needs google or ics`,

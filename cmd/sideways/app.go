@@ -45,8 +45,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
-	return report(stderr, err)
+	cmd, err := root.ExecuteContextC(ctx)
+	return report(stderr, helpFor(err, cmd))
 }
 
 // usageError is a problem with flags or arguments.
@@ -82,8 +82,12 @@ func report(stderr io.Writer, err error) int {
 		fmt.Fprintf(stderr, "sideways: error: the config has %s\n", plural(len(cerrs), "problem"))
 		return exitError
 	case errors.As(err, &usage):
+		path := "sideways"
+		if h := (*commandHelp)(nil); errors.As(err, &h) {
+			path = h.path
+		}
 		fmt.Fprintf(stderr, "sideways: error: %v\n", err)
-		fmt.Fprintln(stderr, "sideways: hint: see \"sideways --help\"")
+		fmt.Fprintf(stderr, "sideways: hint: see \"%s --help\"\n", path)
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "sideways: error: %v\n", err)
@@ -151,7 +155,11 @@ Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usag
 		newRunCommand(g),
 		newAuthCommand(g),
 		newServiceCommand(g),
+		newVersionCommand(g),
 	)
+	root.Version = version()
+	root.SetVersionTemplate("sideways {{.Version}}\n")
+	strictUsage(root)
 	return root
 }
 

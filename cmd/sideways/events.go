@@ -110,7 +110,7 @@ file or URL directly and needs no config. Floating times are read in --tz
 			if tz != "" {
 				l, err := time.LoadLocation(tz)
 				if err != nil {
-					return usageError{fmt.Errorf("--tz: unknown time zone %q", tz)}
+					return usageError{fmt.Errorf("--tz: unknown time zone %q: %s", tz, config.ZoneHint(tz))}
 				}
 				loc = l
 			}
@@ -121,6 +121,9 @@ file or URL directly and needs no config. Floating times are read in --tz
 			t, err := parseWhen(to, loc)
 			if err != nil {
 				return usageError{fmt.Errorf("--to: %w", err)}
+			}
+			if !t.After(f) {
+				return usageError{fmt.Errorf("--to %s is not after --from %s: the window is empty", to, from)}
 			}
 			type src struct {
 				name string
