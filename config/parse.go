@@ -66,7 +66,8 @@ func Load(path string) (*Config, error) {
 //     types, so a misspelt field is caught here, not when a suggestion is written.
 //   - With mode propose or invite (the default is propose) exactly one calendar
 //     must be writable; more than one writable calendar is an error in any mode.
-//   - YAML syntax errors carry the line yaml reports and column 1.
+//   - YAML syntax errors carry the line yaml reports and column 1, except that
+//     a tab in a line's indentation is reported at that tab.
 func Parse(file string, data []byte) (*Config, error) {
 	p := &parser{file: file}
 	cfg := p.parse(data)
@@ -123,14 +124,14 @@ func (p *parser) document(data []byte) *yaml.Node {
 		if err == io.EOF {
 			return nil
 		}
-		p.syntax(err)
+		p.syntax(data, err)
 		return nil
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case err == io.EOF:
 	case err != nil:
-		p.syntax(err)
+		p.syntax(data, err)
 		return nil
 	default:
 		p.errorf(&extra, "a config holds one YAML document; remove this one or the --- before it")
@@ -138,7 +139,10 @@ func (p *parser) document(data []byte) *yaml.Node {
 	return &doc
 }
 
-func (p *parser) syntax(err error) {
+func (p *parser) syntax(data []byte, err error) {
+	if p.tabIndents(data) {
+		return // the tabs are the cause; yaml words it badly and a line early
+	}
 	msg := err.Error()
 	line := 1
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
