@@ -114,6 +114,8 @@ type globals struct {
 	stateDir       string
 	verbose        bool
 	noBrowser      bool
+	// structured is set by the daemon: its log is for a journal, not a person.
+	structured bool
 }
 
 func newRoot(g *globals) *cobra.Command {
@@ -229,8 +231,19 @@ func clock() (func() time.Time, error) {
 	return func() time.Time { return t }, nil
 }
 
-// logger is a one-shot command's log: warnings and errors only.
-func (g *globals) logger() *slog.Logger { return g.newLogger(slog.LevelWarn, false) }
+// logger is the log adapters and the daemon write to. The daemon (run
+// without --once, the service) logs structured lines; any other command is
+// read by a person, who gets each warning once, in words (userHandler), and
+// the structured log only with --verbose.
+func (g *globals) logger() *slog.Logger {
+	switch {
+	case g.structured:
+		return g.daemonLogger()
+	case g.verbose:
+		return g.newLogger(slog.LevelDebug, false)
+	}
+	return slog.New(newUserHandler(g.stderr))
+}
 
 // daemonLogger is the long-running daemon's log: structured, one line per
 // event, with times, at info level.

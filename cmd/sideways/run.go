@@ -104,7 +104,8 @@ func (g *globals) runLoop(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	log := g.daemonLogger()
+	g.structured = true
+	log := g.logger()
 	db, err := g.openState()
 	if err != nil {
 		return err
