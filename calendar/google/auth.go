@@ -1,6 +1,7 @@
 package google
 
 import (
+	"bufio"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -8,14 +9,18 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -53,6 +58,9 @@ func (c OAuthConfig) LogValue() slog.Value {
 // The file's redirect URI is replaced by the loopback listener's in Authorize.
 func ReadClientSecret(path string, scopes ...string) (OAuthConfig, error) {
 	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return OAuthConfig{}, fmt.Errorf("client secret %s: %w", path, ErrNoClientSecret)
+	}
 	if err != nil {
 		return OAuthConfig{}, fmt.Errorf("client secret: %w", err)
 	}
@@ -87,14 +95,37 @@ type AuthOptions struct {
 	Open func(url string) error
 	// Out receives the URL to open and progress messages (nil: discarded).
 	Out io.Writer
+	// In (may be nil) is read a line at a time for the address the browser
+	// was sent back to, pasted by a user whose browser runs on another
+	// machine and so cannot reach the loopback listener. A pasted address is
+	// checked exactly as a redirect to the listener is; whichever comes first
+	// completes the sign-in. The reading goroutine ends at In's end, or is
+	// left blocked on it when Authorize returns first (stdin: the process
+	// exits soon after).
+	In io.Reader
 }
+
+// ErrAccessDenied is Google's answer when the user, or Google for them,
+// refused consent ("access_denied").
+var ErrAccessDenied = errors.New(`google answered "access_denied"`)
+
+// ErrNoClientSecret means the client-secret file does not exist.
+var ErrNoClientSecret = errors.New("the client secret file does not exist")
+
+// ErrNoToken means there is no usable token file: the user has not signed in.
+var ErrNoToken = errors.New("not signed in yet")
+
+// maxPasteLines bounds the lines read from AuthOptions.In.
+const maxPasteLines = 100
 
 // Authorize runs the OAuth flow for an installed app: it listens on a random
 // port of 127.0.0.1, sends the user to Google's consent page (offline access,
-// prompt=consent, PKCE S256, a random state), waits for the redirect back,
-// checks the state, and exchanges the code (with the PKCE verifier) for a
-// token, which must include a refresh token. Redirects with a wrong state are
-// answered 400 and ignored. It returns when ctx ends.
+// prompt=consent, PKCE S256, a random state), waits for the redirect back (or
+// for its address pasted on In), checks the state, and exchanges the code
+// (with the PKCE verifier) for a token, which must include a refresh token.
+// Redirects with a wrong state are answered 400 and ignored; pasted addresses
+// with a wrong state are refused with a message on Out. A refusal of consent
+// wraps ErrAccessDenied. It returns when ctx ends.
 func Authorize(ctx context.Context, conf OAuthConfig, opts AuthOptions) (*oauth2.Token, error) {
 	out := opts.Out
 	if out == nil {
@@ -114,19 +145,24 @@ func Authorize(ctx context.Context, conf OAuthConfig, opts AuthOptions) (*oauth2
 		err error
 	}
 	done := make(chan result, 1)
-	var once sync.Once
-	finish := func(r result) { once.Do(func() { done <- r }) }
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /callback", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
+	var claimed atomic.Bool
+	// complete finishes the sign-in from the query of the redirect back,
+	// received or pasted, and returns the page for the browser. ok is false
+	// when the query is not this sign-in's (its state differs): it is ignored.
+	complete := func(q url.Values) (status int, msg string, ok bool) {
 		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
-			http.Error(w, "sideways: this sign-in link is not the one sideways opened (state mismatch); start again with `sideways auth google`.", http.StatusBadRequest)
-			return
+			return http.StatusBadRequest, "", false
+		}
+		if !claimed.CompareAndSwap(false, true) {
+			return http.StatusOK, "sideways has already received this sign-in. You can close this tab.", true
 		}
 		if e := q.Get("error"); e != "" {
-			page(w, http.StatusForbidden, "Sign-in was not completed ("+e+"). You can close this tab.")
-			finish(result{err: fmt.Errorf("auth: google answered %q", e)})
-			return
+			err := fmt.Errorf("auth: google answered %q", e)
+			if e == "access_denied" {
+				err = fmt.Errorf("auth: %w", ErrAccessDenied)
+			}
+			done <- result{err: err}
+			return http.StatusForbidden, "Sign-in was not completed (" + e + "). You can close this tab.", true
 		}
 		tok, err := c.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier))
 		if err != nil {
@@ -134,17 +170,24 @@ func Authorize(ctx context.Context, conf OAuthConfig, opts AuthOptions) (*oauth2
 			if errors.As(err, &re) {
 				err = fmt.Errorf("token exchange refused (%s)", re.ErrorCode)
 			}
-			page(w, http.StatusBadGateway, "Sign-in failed. Return to sideways for details.")
-			finish(result{err: fmt.Errorf("auth: %w", err)})
-			return
+			done <- result{err: fmt.Errorf("auth: %w", err)}
+			return http.StatusBadGateway, "Sign-in failed. Return to sideways for details.", true
 		}
 		if tok.RefreshToken == "" {
-			page(w, http.StatusBadGateway, "Sign-in failed. Return to sideways for details.")
-			finish(result{err: errors.New("auth: google issued no refresh token; remove sideways' access at https://myaccount.google.com/permissions and try again")})
+			done <- result{err: errors.New("auth: google issued no refresh token; remove sideways' access at https://myaccount.google.com/permissions and try again")}
+			return http.StatusBadGateway, "Sign-in failed. Return to sideways for details.", true
+		}
+		done <- result{tok: tok}
+		return http.StatusOK, "sideways is signed in. You can close this tab and return to the terminal.", true
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /callback", func(w http.ResponseWriter, r *http.Request) {
+		status, msg, ok := complete(r.URL.Query())
+		if !ok {
+			http.Error(w, "sideways: this sign-in link is not the one sideways opened (state mismatch); start again with `sideways auth google`.", http.StatusBadRequest)
 			return
 		}
-		page(w, http.StatusOK, "sideways is signed in. You can close this tab and return to the terminal.")
-		finish(result{tok: tok})
+		page(w, status, msg)
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -158,6 +201,16 @@ func Authorize(ctx context.Context, conf OAuthConfig, opts AuthOptions) (*oauth2
 	}()
 
 	fmt.Fprintf(out, "Open this URL in your browser to let sideways use your calendar:\n\n  %s\n\n", authURL)
+	fmt.Fprintf(out, "Waiting for Google to send your browser back to %s …\n", c.RedirectURL)
+	if opts.In != nil {
+		fmt.Fprintf(out, "If your browser is on another machine (over SSH, say), sign in there; it then fails\n"+
+			"to load a page at 127.0.0.1. Copy that page's whole address from the address bar,\n"+
+			"paste it here and press Enter.\n")
+		go readPasted(opts.In, out, c.RedirectURL, func(q url.Values) bool {
+			_, _, ok := complete(q)
+			return ok
+		})
+	}
 	openErr := make(chan error, 1)
 	if opts.Open != nil {
 		go func() { openErr <- opts.Open(authURL) }()
@@ -173,6 +226,28 @@ func Authorize(ctx context.Context, conf OAuthConfig, opts AuthOptions) (*oauth2
 		case <-ctx.Done():
 			return nil, fmt.Errorf("auth: %w", ctx.Err())
 		}
+	}
+}
+
+// readPasted reads pasted addresses from in until one completes the sign-in
+// (complete returns true), in ends, or maxPasteLines lines were read. It
+// says on out why an address was not taken.
+func readPasted(in io.Reader, out io.Writer, redirect string, complete func(url.Values) bool) {
+	sc := bufio.NewScanner(in)
+	for i := 0; i < maxPasteLines && sc.Scan(); i++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		u, err := url.Parse(line)
+		if err != nil || u.Query().Get("state") == "" || (u.Query().Get("code") == "" && u.Query().Get("error") == "") {
+			fmt.Fprintf(out, "That is not the address Google sent your browser back to; paste the whole address, starting %s?\n", redirect)
+			continue
+		}
+		if complete(u.Query()) {
+			return
+		}
+		fmt.Fprintln(out, "That address belongs to another sign-in (its state differs); paste the address this sign-in led to.")
 	}
 }
 
@@ -262,7 +337,7 @@ func LoadToken(path string) (*oauth2.Token, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("token %s does not exist; run `sideways auth google` first", path)
+			return nil, fmt.Errorf("token %s: %w", path, ErrNoToken)
 		}
 		return nil, fmt.Errorf("token: %w", err)
 	}
@@ -279,7 +354,7 @@ func LoadToken(path string) (*oauth2.Token, error) {
 		return nil, fmt.Errorf("token %s: %w", path, err)
 	}
 	if tok.RefreshToken == "" && tok.AccessToken == "" {
-		return nil, fmt.Errorf("token %s holds no token; run `sideways auth google` again", path)
+		return nil, fmt.Errorf("token %s holds no token: %w", path, ErrNoToken)
 	}
 	return &tok, nil
 }

@@ -24,8 +24,17 @@ Google Cloud console): it opens the consent page in your browser (or prints
 its URL), receives the answer on a loopback address (127.0.0.1, a random port)
 with PKCE and a state check, and writes the token file (mode 0600) named in the
 config. Report mode asks for read-only access; propose and invite ask to write
-events. Without --calendar it signs in for every Google calendar in the config.`,
-		Example: "  sideways auth google\n  sideways auth google --calendar work",
+events. Without --calendar it signs in for every Google calendar in the config.
+
+On a machine without a browser (a server, an SSH session) use --no-browser and
+open the URL on any machine: after you allow access, that browser fails to load
+a page at 127.0.0.1. Copy its whole address from the address bar and paste it
+into sideways, which is waiting for it; it is checked as the redirect itself
+would be.
+
+"access_denied" after you allowed access usually means the OAuth app is in
+Testing and your Google account is not one of its test users.`,
+		Example: "  sideways auth google\n  sideways auth google --calendar work\n  sideways auth google --no-browser   # over SSH: paste the address back",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			eng, err := g.load()
@@ -43,7 +52,8 @@ events. Without --calendar it signs in for every Google calendar in the config.`
 				if name != "" {
 					return fmt.Errorf("no Google calendar named %q in the config", name)
 				}
-				return errors.New("the config has no Google calendar")
+				return withHint(errors.New("the config has no Google calendar"),
+					"add one under calendars (the config written by \"sideways init\" has one commented out); "+googleSection+" says how to set it up")
 			}
 			db, err := g.openState()
 			if err != nil {
@@ -54,12 +64,12 @@ events. Without --calendar it signs in for every Google calendar in the config.`
 			for _, c := range cals {
 				if !done[c.Google.Token] {
 					fmt.Fprintf(g.stderr, "Signing in for calendar %s…\n", c.Name)
-					opts := google.AuthOptions{Open: google.OpenBrowser, Out: g.stderr}
+					opts := google.AuthOptions{Open: google.OpenBrowser, Out: g.stderr, In: cmd.InOrStdin()}
 					if g.noBrowser {
 						opts.Open = nil
 					}
 					if err := google.Login(cmd.Context(), c.Google.ClientSecret, c.Google.Token, google.Scopes(writes(cfg)), opts); err != nil {
-						return fmt.Errorf("calendar %s: %w", c.Name, err)
+						return googleHint(c.Name, fmt.Errorf("calendar %s: %w", c.Name, err))
 					}
 					done[c.Google.Token] = true
 				}

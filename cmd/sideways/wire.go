@@ -109,7 +109,11 @@ func (g *globals) googleClient(ctx context.Context, cfg *config.Config, c config
 	}
 	ts, err := google.LoadTokenSource(ctx, c.Google.ClientSecret, c.Google.Token, log, google.Scopes(writes(cfg))...)
 	if err != nil {
-		return nil, withHint(fmt.Errorf("calendar %s: %w", c.Name, err), `run "sideways auth google --calendar `+c.Name+`"`)
+		err = fmt.Errorf("calendar %s: %w", c.Name, err)
+		if hinted := googleHint(c.Name, err); hinted != err {
+			return nil, hinted
+		}
+		return nil, withHint(err, `run "sideways auth google --calendar `+c.Name+`"`)
 	}
 	return google.New(ctx, google.Options{Endpoint: c.Google.Endpoint, TokenSource: ts, Logger: log})
 }
