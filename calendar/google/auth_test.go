@@ -178,8 +178,8 @@ func TestLoadTokenRefusesReadableFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Errorf("LoadToken() of a 0644 file = %v, want a refusal naming the fix", err)
 	}
-	if _, err := google.LoadToken(filepath.Join(t.TempDir(), "none.json")); err == nil || !strings.Contains(err.Error(), "sideways auth google") {
-		t.Errorf("LoadToken() of a missing file = %v", err)
+	if _, err := google.LoadToken(filepath.Join(t.TempDir(), "none.json")); !errors.Is(err, google.ErrNoToken) {
+		t.Errorf("LoadToken() of a missing file = %v, want ErrNoToken (the command says to sign in)", err)
 	}
 }
 
