@@ -67,6 +67,11 @@ type Options struct {
 	// /Library/LaunchDaemons) instead of a per-user one (a systemd user
 	// unit, a launchd agent). Windows services are always system-wide.
 	System bool
+	// User is the account a system service runs as on Linux and macOS
+	// (systemd's User=, launchd's UserName); without it the service would run
+	// as root. A user service runs as the user who installs it, so User is
+	// ignored then, as it is on Windows.
+	User string
 	// Logger receives the service wrapper's own messages (start, stop,
 	// timeouts); nothing is logged if it is nil.
 	Logger *slog.Logger
@@ -95,8 +100,13 @@ func (o Options) normalize() (Options, error) {
 		return o, fmt.Errorf("the service's state folder %q is not an absolute path", o.State)
 	case strings.ContainsAny(o.Name, " /\\\t\n"):
 		return o, fmt.Errorf("service name %q may not contain spaces or slashes", o.Name)
+	case strings.ContainsAny(o.User, " /\\\t\n%:"):
+		return o, fmt.Errorf("user name %q may not contain spaces, slashes, colons or %%", o.User)
 	}
-	for _, s := range []string{o.Name, o.DisplayName, o.Description, o.Executable, o.Config, o.State} {
+	if !o.System {
+		o.User = ""
+	}
+	for _, s := range []string{o.Name, o.DisplayName, o.Description, o.Executable, o.Config, o.State, o.User} {
 		// kardianos runs the unit text through its template engine; "{{"
 		// would be read as a template action.
 		if strings.Contains(s, "{{") {

@@ -9,9 +9,11 @@ const header = `Written by "sideways service install"; remove it with "sideways 
 
 // systemdUnit renders the systemd unit. Compared with kardianos' built-in
 // template it starts a user unit at login (WantedBy=default.target, not
-// multi-user.target, which the user manager lacks), waits after the network
-// is up, restarts only on failure and after restartDelay (not 120 s), gives
-// the daemon's 10-second stop some slack before SIGKILL, and leaves the
+// multi-user.target, which the user manager lacks), starts a system unit
+// after the network is up and as Options.User (a user manager cannot order
+// after network-online.target, a system unit, so a user unit does not try),
+// restarts only on failure and after restartDelay (not 120 s), gives the
+// daemon's 10-second stop some slack before SIGKILL, and leaves the
 // environment alone (no EnvironmentFile, no Environment=).
 func systemdUnit(o Options) (string, error) {
 	wantedBy := "default.target"
@@ -29,14 +31,19 @@ func systemdUnit(o Options) (string, error) {
 	if d := systemdValue(o.Description); d != "" {
 		fmt.Fprintf(&b, "Description=%s\n", d)
 	}
-	b.WriteString("After=network-online.target\n")
-	b.WriteString("Wants=network-online.target\n")
+	if o.System {
+		b.WriteString("After=network-online.target\n")
+		b.WriteString("Wants=network-online.target\n")
+	}
 	// Stop restarting after 5 failures in 10 minutes: a setup that fails that
 	// often needs a person ("sideways service status" then shows it).
 	b.WriteString("StartLimitIntervalSec=600\n")
 	b.WriteString("StartLimitBurst=5\n")
 	b.WriteString("\n[Service]\n")
 	b.WriteString("Type=simple\n")
+	if o.System && o.User != "" {
+		fmt.Fprintf(&b, "User=%s\n", o.User)
+	}
 	fmt.Fprintf(&b, "ExecStart=%s\n", strings.Join(exec, " "))
 	b.WriteString("ExecReload=/bin/kill -HUP $MAINPID\n")
 	b.WriteString("Restart=on-failure\n")
@@ -133,6 +140,10 @@ func launchdPlist(o Options, home func() (string, error)) (string, error) {
 		str("\t\t", a)
 	}
 	b.WriteString("\t</array>\n")
+	if o.System && o.User != "" {
+		key("UserName")
+		str("\t", o.User)
+	}
 	key("RunAtLoad")
 	b.WriteString("\t<true/>\n")
 	key("KeepAlive")

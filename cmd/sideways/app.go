@@ -116,6 +116,9 @@ type globals struct {
 	noBrowser      bool
 	// structured is set by the daemon: its log is for a journal, not a person.
 	structured bool
+	// executable is the path of this binary, for service units; nil is
+	// os.Executable (tests give a "go run" build's path).
+	executable func() (string, error)
 }
 
 func newRoot(g *globals) *cobra.Command {

@@ -21,7 +21,10 @@ import (
 const serviceDescription = "sideways: keeps your peer relationships alive"
 
 func newServiceCommand(g *globals) *cobra.Command {
-	var system bool
+	var (
+		system bool
+		runAs  string
+	)
 	cmd := &cobra.Command{
 		Use:   "service install|uninstall|start|stop|restart|status|print [--system]",
 		Short: "Install and control sideways as an OS service",
@@ -36,6 +39,11 @@ The service runs this binary with the config path (--config, $SIDEWAYS_CONFIG
 or the default) made absolute, and --state only when you chose a state folder
 (--state or $SIDEWAYS_STATE_DIR). It restarts after a failure, not after a
 clean stop, and "systemctl reload" sends SIGHUP, which reloads the config.
+
+A system service runs as a user, never as root: --user NAME, else the user
+who ran sudo, else you; as root without --user, install and print refuse.
+Install the binary first ("go install ./cmd/sideways"): a binary from "go run"
+lives in a temporary folder, so install refuses it and print warns.
 
   install    register the service (it starts at login or boot; start it now
              with "sideways service start"); refuses a config that fails check
@@ -71,13 +79,13 @@ Exit status: 0 on success, 1 on any error, 2 on bad usage.`,
 		}
 	}
 	cmd.AddCommand(
-		sub("install", "Register sideways with the service manager", g.serviceInstall),
+		withUser(sub("install", "Register sideways with the service manager", func(o install.Options) error { return g.serviceInstall(o, runAs) }), &runAs),
 		sub("uninstall", "Stop the service and remove it", g.serviceUninstall),
 		sub("start", "Start the service", func(o install.Options) error { return g.serviceControl(o, "start") }),
 		sub("stop", "Stop the service", func(o install.Options) error { return g.serviceControl(o, "stop") }),
 		sub("restart", "Restart the service", func(o install.Options) error { return g.serviceControl(o, "restart") }),
 		sub("status", "Print running, stopped or not installed", g.serviceStatus),
-		sub("print", "Print what install would register, without installing", g.servicePrint),
+		withUser(sub("print", "Print what install would register, without installing", func(o install.Options) error { return g.servicePrint(o, runAs) }), &runAs),
 	)
 	return cmd
 }
@@ -116,9 +124,20 @@ func (g *globals) runDaemon(ctx context.Context) error {
 	return s.Run()
 }
 
+// withUser gives a service subcommand the --user flag.
+func withUser(c *cobra.Command, runAs *string) *cobra.Command {
+	c.Use += " [--user NAME]"
+	c.Flags().StringVar(runAs, "user", "", "the account a --system service runs as (default: the user who ran sudo, else you; never root unless named)")
+	return c
+}
+
 // serviceOptions describes the service for this binary and config.
 func (g *globals) serviceOptions(system bool) (install.Options, error) {
-	exe, err := os.Executable()
+	executable := os.Executable
+	if g.executable != nil {
+		executable = g.executable
+	}
+	exe, err := executable()
 	if err != nil {
 		return install.Options{}, fmt.Errorf("cannot find the sideways binary: %w", err)
 	}
@@ -217,10 +236,13 @@ func mustLocation(o install.Options) string {
 	return loc
 }
 
-func (g *globals) serviceInstall(o install.Options) error {
+func (g *globals) serviceInstall(o install.Options, runAs string) error {
 	if install.TemporaryBuild(o.Executable) {
 		return withHint(fmt.Errorf("%s is a temporary build from \"go run\" or \"go test\"; the service would lose it", o.Executable),
 			`install sideways first ("go install ./cmd/sideways" in the repository), then run "sideways service install" with that binary`)
+	}
+	if err := serviceUser(&o, runAs); err != nil {
+		return err
 	}
 	if _, err := g.load(); err != nil {
 		return err
@@ -330,7 +352,14 @@ func (g *globals) serviceStatus(o install.Options) error {
 	return nil
 }
 
-func (g *globals) servicePrint(o install.Options) error {
+func (g *globals) servicePrint(o install.Options, runAs string) error {
+	if err := serviceUser(&o, runAs); err != nil {
+		return err
+	}
+	if install.TemporaryBuild(o.Executable) {
+		fmt.Fprintf(g.stderr, "sideways: warning: %s is a temporary build from \"go run\" or \"go test\": a service pointed at it breaks once it is cleaned up\n", o.Executable)
+		fmt.Fprintln(g.stderr, `sideways: hint: install sideways first ("go install ./cmd/sideways" in the repository), then run "sideways service print" with that binary`)
+	}
 	text, err := install.Print(o)
 	if err != nil {
 		return err
