@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,7 +13,16 @@ import (
 // runAs runs the command line with g as its globals, as run does.
 func runAs(t *testing.T, g *globals, args ...string) int {
 	t.Helper()
+	return runIn(t, g, nil, args...)
+}
+
+// runIn is runAs with stdin (nil: the process's).
+func runIn(t *testing.T, g *globals, stdin io.Reader, args ...string) int {
+	t.Helper()
 	root := newRoot(g)
+	if stdin != nil {
+		root.SetIn(stdin)
+	}
 	root.SetArgs(args)
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
