@@ -164,6 +164,7 @@ Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usag
 	)
 	root.Version = version()
 	root.SetVersionTemplate("sideways {{.Version}}\n")
+	root.SetHelpCommand(helpCommand())
 	strictUsage(root)
 	return root
 }

@@ -48,6 +48,27 @@ func strictUsage(c *cobra.Command) {
 	}
 }
 
+// helpCommand is "sideways help [command]", which, unlike cobra's, calls an
+// unknown topic a usage error (cobra finds the root for any topic once the
+// root validates its own arguments).
+func helpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, a []string) error {
+			target, rest, err := c.Root().Find(a)
+			if err != nil {
+				return usageError{err}
+			}
+			if err := unknownSubcommand(target, rest); err != nil {
+				return err
+			}
+			return target.Help()
+		},
+	}
+}
+
 // unknownSubcommand rejects an argument to a command group: it names no
 // subcommand.
 func unknownSubcommand(cmd *cobra.Command, a []string) error {
