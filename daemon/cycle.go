@@ -126,7 +126,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 	}
 
 	// 4. Plan.
-	p, err := d.Engine.Plan(in)
+	p, err := d.Engine.PlanContext(ctx, in)
 	if err != nil {
 		return res, err
 	}

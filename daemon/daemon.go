@@ -138,7 +138,7 @@ func (d *Daemon) Plan(ctx context.Context) (*rules.Plan, error) {
 	if in == nil {
 		return nil, gerr
 	}
-	p, err := d.Engine.Plan(in)
+	p, err := d.Engine.PlanContext(ctx, in)
 	if err != nil {
 		return nil, err
 	}

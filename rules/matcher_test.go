@@ -168,3 +168,26 @@ func TestBigRoster(t *testing.T) {
 		t.Errorf("a title naming two Danas files under peers %v, want [70 80]", got)
 	}
 }
+
+// BenchmarkCheck compiles a roster of peers sharing first names and checks its
+// rule against every peer: what `sideways check` does after reading the file.
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range []int{50_000, 250_000} {
+		cfg, err := config.Parse("bench.yaml", rosterYAML(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("peers=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				e, err := Compile(cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := e.Check(b.Context(), at("2026-11-23 09:00")); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/peer")
+		})
+	}
+}
