@@ -171,8 +171,11 @@ func (e *Engine) failures(fs []RuleError) config.Errors {
 		}
 		r := &e.cfg.Rules[i]
 		who := a.first.Peer
-		if a.n > 1 {
-			who += fmt.Sprintf(" (and %d other %s)", a.n-1, map[bool]string{true: "peer", false: "peers"}[a.n == 2])
+		switch {
+		case a.n == 2:
+			who += " (and 1 other peer)"
+		case a.n > 2:
+			who += fmt.Sprintf(" (and %d other peers)", a.n-1)
 		}
 		out = append(out, &config.Error{Pos: r.WhenPos, Msg: fmt.Sprintf("rule %q: when failed for %s: %v", r.Name, who, a.first.Err)})
 	}
