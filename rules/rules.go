@@ -122,6 +122,7 @@ func compileWhen(env *cel.Env, r *config.Rule) (cel.Program, config.Errors) {
 	}
 	return prg, nil
 }
+
 func newEnv() (*cel.Env, error) {
 	return cel.NewEnv(
 		ext.NativeTypes(reflect.TypeFor[PeerVars](), reflect.TypeFor[MeVars](), reflect.TypeFor[HistoryVars](), ext.ParseStructTags(true)),
