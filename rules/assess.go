@@ -310,7 +310,11 @@ func (m *matcher) byTitle(e *calendar.Event, hs []history) {
 			if i+n > len(w) {
 				continue
 			}
-			ps := m.names[strings.Join(w[i:i+n], " ")]
+			key := word
+			if n > 1 {
+				key = strings.Join(w[i:i+n], " ")
+			}
+			ps := m.names[key]
 			switch {
 			case len(ps) == 0:
 				continue
