@@ -1203,6 +1203,9 @@ func (p *parser) rules(e entry) []Rule {
 		if e, ok := f.get("when"); ok {
 			if s, ok := p.scalar(e, "when"); ok {
 				r.When, r.WhenPos = s, p.pos(e.val)
+				if e.val.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 {
+					r.WhenPos.Col++ // positions in the condition count from after the quote
+				}
 			}
 		}
 		if e, ok := f.get("cadence"); ok {

@@ -115,7 +115,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 		res.Warnings = append(res.Warnings, e.Error())
 	}
 	if err := unread(health); err != nil {
-		p, perr := d.plan(in, health)
+		p, perr := d.plan(ctx, in, health)
 		if perr != nil {
 			return res, perr
 		}
@@ -139,7 +139,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 	}
 
 	// 4. Plan.
-	p, err := d.plan(in, health)
+	p, err := d.plan(ctx, in, health)
 	if err != nil {
 		return res, err
 	}

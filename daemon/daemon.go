@@ -155,7 +155,7 @@ func (d *Daemon) PlanInput(ctx context.Context) (*rules.Input, *rules.Plan, []Ca
 	if in == nil {
 		return nil, nil, nil, gerr
 	}
-	p, err := d.plan(in, health)
+	p, err := d.plan(ctx, in, health)
 	if err != nil {
 		return in, nil, health, err
 	}
@@ -167,8 +167,8 @@ func (d *Daemon) PlanInput(ctx context.Context) (*rules.Input, *rules.Plan, []Ca
 
 // plan plans from in, with no action when a calendar is unread, and words
 // the calendars' health as warnings.
-func (d *Daemon) plan(in *rules.Input, health []CalendarHealth) (*rules.Plan, error) {
-	p, err := d.Engine.Plan(in)
+func (d *Daemon) plan(ctx context.Context, in *rules.Input, health []CalendarHealth) (*rules.Plan, error) {
+	p, err := d.Engine.PlanContext(ctx, in)
 	if err != nil {
 		return nil, err
 	}

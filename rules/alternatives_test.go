@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -151,7 +152,7 @@ func newAltChecker(t *testing.T, e *Engine, in *Input, p *Plan) *altChecker {
 	}
 	// The counts the caps read: what the calendar holds (the planner's own
 	// reading, checked by the chosen-slot tests) plus every chosen slot.
-	as, hs, err := e.assess(in)
+	as, hs, err := e.assess(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}

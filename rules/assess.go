@@ -2,6 +2,7 @@ package rules
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -119,6 +120,9 @@ type Assessment struct {
 	// Dismissal is the "no" behind the snooze (the latest the calendars
 	// show, else the state database's); nil when not snoozed.
 	Dismissal *Dismissal
+	// RuleErrors are the rules whose condition failed to evaluate for this
+	// peer; each was treated as not matching.
+	RuleErrors []RuleError
 }
 
 // Overdueness is time since the last 1:1 divided by the cadence; a never-met
@@ -143,26 +147,28 @@ type history struct {
 	stale []*calendar.Event // suggestions whose time has passed
 }
 
-// matcher finds which roster peers an event is a 1:1 with.
+// matcher finds which roster peers an event is a 1:1 with. Building it and
+// matching an event take time linear in the roster and the event (plus the
+// peers matched): peers are indexed by email and by name.
 type matcher struct {
 	me      map[string]bool
 	byEmail map[string]int
-	// aliases by their first word, lower case: title matching for feeds without
-	// attendee data.
-	aliases map[string][]alias
+	// names maps a peer's name or alias, as its lower-case words joined by
+	// spaces, to the peers who go by it (each once, in roster order): title
+	// matching for feeds without attendee data.
+	names map[string][]int
+	// lengths lists, for each first word of a name, the distinct numbers of
+	// words of the names that start with it.
+	lengths map[string][]int
 	max     int
-}
-
-type alias struct {
-	peer  int
-	words []string
 }
 
 func newMatcher(cfg *config.Config) *matcher {
 	m := &matcher{
 		me:      map[string]bool{},
-		byEmail: map[string]int{},
-		aliases: map[string][]alias{},
+		byEmail: make(map[string]int, len(cfg.Peers)),
+		names:   make(map[string][]int, len(cfg.Peers)),
+		lengths: map[string][]int{},
 		max:     cfg.OneOnOne.MaxAttendees,
 	}
 	if m.max < 2 {
@@ -175,15 +181,28 @@ func newMatcher(cfg *config.Config) *matcher {
 		p := &cfg.Peers[i]
 		m.byEmail[strings.ToLower(p.Email)] = i
 		// The full name always matches; aliases add to it.
-		for _, n := range append([]string{p.Name}, p.Aliases...) {
-			w := words(n)
-			if len(w) == 0 || slices.ContainsFunc(m.aliases[w[0]], func(a alias) bool { return a.peer == i && slices.Equal(a.words, w) }) {
-				continue
-			}
-			m.aliases[w[0]] = append(m.aliases[w[0]], alias{peer: i, words: w})
+		m.addName(i, p.Name)
+		for _, a := range p.Aliases {
+			m.addName(i, a)
 		}
 	}
 	return m
+}
+
+func (m *matcher) addName(peer int, name string) {
+	w := words(name)
+	if len(w) == 0 {
+		return
+	}
+	key := strings.Join(w, " ")
+	ps := m.names[key]
+	if len(ps) > 0 && ps[len(ps)-1] == peer {
+		return // the peer's own names are added together: a repeat is last
+	}
+	m.names[key] = append(ps, peer)
+	if ls := m.lengths[w[0]]; !slices.Contains(ls, len(w)) {
+		m.lengths[w[0]] = append(ls, len(w))
+	}
 }
 
 // words splits s into lower-case words of letters and digits.
@@ -196,12 +215,30 @@ func words(s string) []string {
 // people returns the non-resource participants of e (attendees plus organizer),
 // lower-cased and de-duplicated.
 func people(e *calendar.Event) []string {
-	var out []string
+	var (
+		out  []string
+		seen map[string]bool // once the list is long enough for a linear scan to cost
+	)
 	add := func(email string) {
 		email = strings.ToLower(strings.TrimSpace(email))
-		if email != "" && !slices.Contains(out, email) {
-			out = append(out, email)
+		switch {
+		case email == "":
+			return
+		case seen != nil:
+			if seen[email] {
+				return
+			}
+			seen[email] = true
+		case slices.Contains(out, email):
+			return
+		case len(out) == 16:
+			seen = make(map[string]bool, len(e.Attendees)+1)
+			for _, x := range out {
+				seen[x] = true
+			}
+			seen[email] = true
 		}
+		out = append(out, email)
 	}
 	for _, a := range e.Attendees {
 		if !a.Resource {
@@ -309,14 +346,40 @@ func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h 
 // byTitle matches an event without attendee data by the peer names in its title.
 func (m *matcher) byTitle(e *calendar.Event, hs []history) {
 	w := words(e.Summary)
-	var seen []int
-	for i, first := range w {
-		for _, a := range m.aliases[first] {
-			if i+len(a.words) > len(w) || !slices.Equal(w[i:i+len(a.words)], a.words) || slices.Contains(seen, a.peer) {
+	var (
+		first []int        // the peers of the first name found
+		seen  map[int]bool // the peers matched, once a second name is found
+	)
+	for i, word := range w {
+		for _, n := range m.lengths[word] {
+			if i+n > len(w) {
 				continue
 			}
-			seen = append(seen, a.peer)
-			hs[a.peer].occ = append(hs[a.peer].occ, occurrence{start: e.Start, failed: e.Cancelled()})
+			key := word
+			if n > 1 {
+				key = strings.Join(w[i:i+n], " ")
+			}
+			ps := m.names[key]
+			switch {
+			case len(ps) == 0:
+				continue
+			case first == nil:
+				first = ps // a name's peers are distinct
+			case seen == nil:
+				seen = make(map[int]bool, len(first)+len(ps))
+				for _, p := range first {
+					seen[p] = true
+				}
+			}
+			for _, p := range ps {
+				if seen != nil {
+					if seen[p] {
+						continue
+					}
+					seen[p] = true
+				}
+				hs[p].occ = append(hs[p].occ, occurrence{start: e.Start, failed: e.Cancelled()})
+			}
 		}
 	}
 }
@@ -324,11 +387,17 @@ func (m *matcher) byTitle(e *calendar.Event, hs []history) {
 // Assess decides, for every peer in roster order, its history, settings and state.
 // It is pure: the same input gives the same assessments.
 func (e *Engine) Assess(in *Input) ([]Assessment, error) {
-	as, _, err := e.assess(in)
+	return e.AssessContext(context.Background(), in)
+}
+
+// AssessContext is Assess under ctx: a rule's condition being evaluated when
+// ctx is done stops, and ctx's error is returned.
+func (e *Engine) AssessContext(ctx context.Context, in *Input) ([]Assessment, error) {
+	as, _, err := e.assess(ctx, in)
 	return as, err
 }
 
-func (e *Engine) assess(in *Input) ([]Assessment, []history, error) {
+func (e *Engine) assess(ctx context.Context, in *Input) ([]Assessment, []history, error) {
 	cfg := e.cfg
 	loc := cfg.Me.Location
 	now := in.Now.In(loc)
@@ -372,11 +441,12 @@ func (e *Engine) assess(in *Input) ([]Assessment, []history, error) {
 			LastMet: a.LastMet, DaysSinceLast: int64(a.DaysSinceLast), MetCount: int64(a.MetCount),
 			NextScheduled: a.NextScheduled, CancelledStreak: int64(a.CancelledStreak), NeverMet: a.LastMet.IsZero(),
 		}
-		s, err := e.settings(now, p, i, hv)
+		s, failed, err := e.settings(ctx, now, p, i, hv)
 		if err != nil {
 			return nil, nil, err
 		}
 		a.Settings = s
+		a.RuleErrors = failed
 		a.Open = sortedEvents(h.open)
 		a.Expired = sortedEvents(h.stale)
 		for j := range dismissals {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -75,7 +76,13 @@ type Plan struct {
 // Plan assesses every peer and decides the cycle's actions under the caps. It is
 // pure and deterministic: the same input gives the same plan.
 func (e *Engine) Plan(in *Input) (*Plan, error) {
-	as, hs, err := e.assess(in)
+	return e.PlanContext(context.Background(), in)
+}
+
+// PlanContext is Plan under ctx: a rule's condition being evaluated when ctx is
+// done stops, and ctx's error is returned.
+func (e *Engine) PlanContext(ctx context.Context, in *Input) (*Plan, error) {
+	as, hs, err := e.assess(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +179,7 @@ func (e *Engine) Plan(in *Input) (*Plan, error) {
 			x.Alternatives = pl.alternatives(x)
 		}
 	}
-	p.Warnings = append(append(warnings(cfg, now, as), declineWarnings(as)...), in.Warnings...)
+	p.Warnings = append(append(append(e.ruleWarnings(as), warnings(cfg, now, as)...), declineWarnings(as)...), in.Warnings...)
 	return p, nil
 }
 

@@ -7,6 +7,7 @@
 package rules
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -69,8 +70,10 @@ type Engine struct {
 // Config returns the configuration the engine was compiled from.
 func (e *Engine) Config() *config.Config { return e.cfg }
 
-// Compile type-checks every rule's `when` and returns an engine, or a
-// config.Errors listing every problem with its position in the config file.
+// Compile type-checks every rule's `when`, estimates its cost and returns an
+// engine, or a config.Errors listing every problem with its position in the
+// config file. A condition whose estimated cost is unbounded or over CostLimit
+// is rejected (see estimate).
 func Compile(cfg *config.Config) (*Engine, error) {
 	env, err := newEnv()
 	if err != nil {
@@ -78,38 +81,46 @@ func Compile(cfg *config.Config) (*Engine, error) {
 	}
 	e := &Engine{cfg: cfg, progs: make([]cel.Program, len(cfg.Rules)), me: meVars(cfg), match: newMatcher(cfg)}
 	var errs config.Errors
-	for i, r := range cfg.Rules {
+	for i := range cfg.Rules {
+		r := &cfg.Rules[i]
 		if strings.TrimSpace(r.When) == "" {
 			continue
 		}
-		ast, iss := env.Compile(r.When)
-		if iss.Err() != nil {
-			for _, ce := range iss.Errors() {
-				errs = append(errs, &config.Error{
-					Pos: celPos(r.WhenPos, ce.Location.Line(), ce.Location.Column()),
-					Msg: fmt.Sprintf("rule %q: when: %s", r.Name, strings.TrimSuffix(ce.Message, " (in container '')")),
-				})
-			}
-			continue
-		}
-		if !ast.OutputType().IsExactType(cel.BoolType) {
-			errs = append(errs, &config.Error{
-				Pos: r.WhenPos,
-				Msg: fmt.Sprintf("rule %q: when must be a bool expression, got %s: %q", r.Name, ast.OutputType(), r.When),
-			})
-			continue
-		}
-		prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize))
-		if err != nil {
-			errs = append(errs, &config.Error{Pos: r.WhenPos, Msg: fmt.Sprintf("rule %q: when: %v", r.Name, err)})
-			continue
-		}
+		prg, rerrs := compileWhen(env, r)
+		errs = append(errs, rerrs...)
 		e.progs[i] = prg
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return e, nil
+}
+
+// compileWhen compiles one rule's condition into a program that stops at
+// CostLimit and checks for interruption while it iterates.
+func compileWhen(env *cel.Env, r *config.Rule) (cel.Program, config.Errors) {
+	ast, iss := env.Compile(r.When)
+	if iss.Err() != nil {
+		return nil, compileErrors(r, iss.Errors())
+	}
+	if !ast.OutputType().IsExactType(cel.BoolType) {
+		return nil, config.Errors{{
+			Pos: r.WhenPos,
+			Msg: fmt.Sprintf("rule %q: when must be a bool expression, got %s: %q", r.Name, ast.OutputType(), r.When),
+		}}
+	}
+	if err := estimate(env, ast, r); err != nil {
+		return nil, config.Errors{err}
+	}
+	prg, err := env.Program(ast,
+		cel.EvalOptions(cel.OptOptimize),
+		cel.CostLimit(CostLimit),
+		cel.InterruptCheckFrequency(interruptEvery))
+	if err != nil {
+		// Constant folding evaluates literal conversions such as duration("30d") here.
+		return nil, config.Errors{{Pos: hintPos(r, err), Msg: fmt.Sprintf("rule %q: when: %v%s", r.Name, err, evalHint(r.When, err))}}
+	}
+	return prg, nil
 }
 
 func newEnv() (*cel.Env, error) {
@@ -200,8 +211,13 @@ func defaultCadence(p *config.Peer) config.Cadence {
 }
 
 // settings applies the rules ssh_config style: each field comes from the first
-// matching rule that sets it, then from the defaults.
-func (e *Engine) settings(now time.Time, p *config.Peer, index int, h HistoryVars) (Settings, error) {
+// matching rule that sets it, then from the defaults. A rule whose condition
+// fails to evaluate for this peer is treated as not matching and reported in
+// the returned list; only a cancelled ctx is an error.
+func (e *Engine) settings(ctx context.Context, now time.Time, p *config.Peer, index int, h HistoryVars) (Settings, []RuleError, error) {
+	if err := ctx.Err(); err != nil {
+		return Settings{}, nil, err
+	}
 	cfg := e.cfg
 	s := Settings{
 		Cadence: defaultCadence(p), Mode: cfg.Mode, Days: cfg.Meeting.Days,
@@ -218,18 +234,25 @@ func (e *Engine) settings(now time.Time, p *config.Peer, index int, h HistoryVar
 		s.Rules[key] = rule
 		return true
 	}
-	var act map[string]any
+	var (
+		act    map[string]any
+		failed []RuleError
+	)
 	for i := range cfg.Rules {
 		r := &cfg.Rules[i]
 		if prg := e.progs[i]; prg != nil {
 			if act == nil {
 				act = map[string]any{"peer": peerVars(p, index), "me": e.me, "history": h, "now": now}
 			}
-			out, _, err := prg.Eval(act)
+			ok, err := eval(ctx, prg, act)
 			if err != nil {
-				return s, fmt.Errorf("rule %q for %s: %w", r.Name, p.Email, err)
+				if ctx.Err() != nil {
+					return s, nil, ctx.Err()
+				}
+				failed = append(failed, RuleError{Rule: i, Peer: p.Email, Err: describeEvalError(r.When, err)})
+				continue
 			}
-			if b, ok := out.Value().(bool); !ok || !b {
+			if !ok {
 				continue
 			}
 		}
@@ -258,5 +281,5 @@ func (e *Engine) settings(now time.Time, p *config.Peer, index int, h HistoryVar
 			s.Location = *r.Location
 		}
 	}
-	return s, nil
+	return s, failed, nil
 }

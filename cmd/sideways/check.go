@@ -25,8 +25,9 @@ func newCheckCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check [--fetch]",
 		Short: "Validate the config, its rules and the files it names",
-		Long: `Check validates the config file and type-checks every rule, then looks at what
-it can see locally: each ICS file exists, is readable and is iCalendar; each
+		Long: `Check validates the config file, type-checks every rule and estimates its cost,
+then evaluates every rule against every peer of the roster (as a peer never met,
+at the current time or SIDEWAYS_NOW). Then it looks at what it can see locally: each ICS file exists, is readable and is iCalendar; each
 Google calendar's client secret exists and its token (if there is one yet) is
 private to you. It prints every problem as FILE:LINE:COL: message, at the
 config value that names the file, and exits 1, or says the config is ok.
@@ -41,6 +42,13 @@ nothing over the network.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			eng, err := g.load()
 			if err != nil {
+				return err
+			}
+			now, err := clock()
+			if err != nil {
+				return err
+			}
+			if err := eng.Check(cmd.Context(), now()); err != nil {
 				return err
 			}
 			cfg := eng.Config()
