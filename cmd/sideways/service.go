@@ -265,7 +265,11 @@ func (g *globals) serviceInstall(o install.Options, runAs string) error {
 		return serviceFailed("install", o, err)
 	}
 	fmt.Fprintf(g.stdout, "installed the %s service: %s\n", scope(o), loc)
-	fmt.Fprintf(g.stdout, "it runs: %s run --config %s", o.Executable, o.Config)
+	as := ""
+	if o.User != "" {
+		as = " as " + o.User
+	}
+	fmt.Fprintf(g.stdout, "it runs%s: %s run --config %s", as, o.Executable, o.Config)
 	if o.State != "" {
 		fmt.Fprintf(g.stdout, " --state %s", o.State)
 	}
