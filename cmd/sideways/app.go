@@ -143,7 +143,7 @@ Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usag
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configPath, "config", "", "config file (default $SIDEWAYS_CONFIG, else <user config dir>/sideways/sideways.yaml)")
 	pf.StringVar(&g.stateDir, "state", "", "state folder (default $SIDEWAYS_STATE_DIR, else the OS's per-user state folder)")

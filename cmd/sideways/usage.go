@@ -26,6 +26,24 @@ func helpFor(err error, cmd *cobra.Command) error {
 	return &commandHelp{err, cmd.CommandPath()}
 }
 
+// flagError words a flag parsing error for a person: a number that is not
+// one says what it wants instead of quoting strconv.
+func flagError(err error) error {
+	msg := err.Error()
+	i := strings.Index(msg, ": strconv.Parse")
+	if i < 0 {
+		return usageError{err}
+	}
+	want := "a number"
+	switch rest := msg[i:]; {
+	case strings.HasPrefix(rest, ": strconv.ParseBool"):
+		want = "true or false"
+	case strings.HasPrefix(rest, ": strconv.ParseInt"), strings.HasPrefix(rest, ": strconv.ParseUint"):
+		want = "a whole number"
+	}
+	return usageError{errors.New(msg[:i] + ": want " + want)}
+}
+
 // strictUsage makes every usage mistake a usageError on every command below c:
 // an unknown subcommand (with suggestions, as cobra makes them), a command
 // group run without a subcommand, and arguments a command does not take. Flag
