@@ -1,7 +1,6 @@
 package google
 
 import (
-	"bufio"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -95,14 +94,14 @@ type AuthOptions struct {
 	Open func(url string) error
 	// Out receives the URL to open and progress messages (nil: discarded).
 	Out io.Writer
-	// In (may be nil) is read a line at a time for the address the browser
-	// was sent back to, pasted by a user whose browser runs on another
-	// machine and so cannot reach the loopback listener. A pasted address is
-	// checked exactly as a redirect to the listener is; whichever comes first
-	// completes the sign-in. The reading goroutine ends at In's end, or is
-	// left blocked on it when Authorize returns first (stdin: the process
-	// exits soon after).
-	In io.Reader
+	// Pasted (may be nil) carries lines the user typed: the address the
+	// browser was sent back to, pasted by a user whose browser runs on
+	// another machine and so cannot reach the loopback listener. A pasted
+	// address is checked exactly as a redirect to the listener is; whichever
+	// comes first completes the sign-in. The caller owns the reading (one
+	// reader of stdin for every sign-in of a command) and closes the channel
+	// at the input's end.
+	Pasted <-chan string
 }
 
 // ErrAccessDenied is Google's answer when the user, or Google for them,
@@ -115,13 +114,13 @@ var ErrNoClientSecret = errors.New("the client secret file does not exist")
 // ErrNoToken means there is no usable token file: the user has not signed in.
 var ErrNoToken = errors.New("not signed in yet")
 
-// maxPasteLines bounds the lines read from AuthOptions.In.
+// maxPasteLines bounds the pasted lines one sign-in looks at.
 const maxPasteLines = 100
 
 // Authorize runs the OAuth flow for an installed app: it listens on a random
 // port of 127.0.0.1, sends the user to Google's consent page (offline access,
 // prompt=consent, PKCE S256, a random state), waits for the redirect back (or
-// for its address pasted on In), checks the state, and exchanges the code
+// for its address on Pasted), checks the state, and exchanges the code
 // (with the PKCE verifier) for a token, which must include a refresh token.
 // Redirects with a wrong state are answered 400 and ignored; pasted addresses
 // with a wrong state are refused with a message on Out. A refusal of consent
@@ -202,24 +201,30 @@ func Authorize(ctx context.Context, conf OAuthConfig, opts AuthOptions) (*oauth2
 
 	fmt.Fprintf(out, "Open this URL in your browser to let sideways use your calendar:\n\n  %s\n\n", authURL)
 	fmt.Fprintf(out, "Waiting for Google to send your browser back to %s …\n", c.RedirectURL)
-	if opts.In != nil {
+	pasted := opts.Pasted
+	if pasted != nil {
 		fmt.Fprintf(out, "If your browser is on another machine (over SSH, say), sign in there; it then fails\n"+
 			"to load a page at 127.0.0.1. Copy that page's whole address from the address bar,\n"+
 			"paste it here and press Enter.\n")
-		go readPasted(opts.In, out, c.RedirectURL, func(q url.Values) bool {
-			_, _, ok := complete(q)
-			return ok
-		})
 	}
 	openErr := make(chan error, 1)
 	if opts.Open != nil {
 		go func() { openErr <- opts.Open(authURL) }()
 	}
+	lines := 0
 	for {
 		select {
 		case err := <-openErr:
 			if err != nil {
 				fmt.Fprintf(out, "(could not open a browser: %v)\n", err)
+			}
+		case line, ok := <-pasted:
+			if lines++; !ok || lines > maxPasteLines {
+				pasted = nil // keep waiting for the listener
+				continue
+			}
+			if msg := paste(line, c.RedirectURL, complete); msg != "" {
+				fmt.Fprintln(out, msg)
 			}
 		case r := <-done:
 			return r.tok, r.err
@@ -229,26 +234,22 @@ func Authorize(ctx context.Context, conf OAuthConfig, opts AuthOptions) (*oauth2
 	}
 }
 
-// readPasted reads pasted addresses from in until one completes the sign-in
-// (complete returns true), in ends, or maxPasteLines lines were read. It
-// says on out why an address was not taken.
-func readPasted(in io.Reader, out io.Writer, redirect string, complete func(url.Values) bool) {
-	sc := bufio.NewScanner(in)
-	for i := 0; i < maxPasteLines && sc.Scan(); i++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		u, err := url.Parse(line)
-		if err != nil || u.Query().Get("state") == "" || (u.Query().Get("code") == "" && u.Query().Get("error") == "") {
-			fmt.Fprintf(out, "That is not the address Google sent your browser back to; paste the whole address, starting %s?\n", redirect)
-			continue
-		}
-		if complete(u.Query()) {
-			return
-		}
-		fmt.Fprintln(out, "That address belongs to another sign-in (its state differs); paste the address this sign-in led to.")
+// paste takes one pasted line: the redirect's address goes to complete,
+// which says whether it belongs to this sign-in. It returns why a line was not
+// taken, or "".
+func paste(line, redirect string, complete func(url.Values) (int, string, bool)) string {
+	line = strings.TrimSpace(line)
+	if line == "" {
+		return ""
 	}
+	u, err := url.Parse(line)
+	if err != nil || u.Query().Get("state") == "" || (u.Query().Get("code") == "" && u.Query().Get("error") == "") {
+		return fmt.Sprintf("That is not the address Google sent your browser back to; paste the whole address, starting %s?", redirect)
+	}
+	if _, _, ok := complete(u.Query()); !ok {
+		return "That address belongs to another sign-in (its state differs); paste the address this sign-in led to."
+	}
+	return ""
 }
 
 // Login runs Authorize with the client secret at clientSecretPath for scopes

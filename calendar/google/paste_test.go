@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -50,24 +49,19 @@ func pasteAuthorize(t *testing.T, lines func(redirect *url.URL) []string) (strin
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	pr, pw := io.Pipe()
-	defer pw.Close() // ends the reader should Authorize return first
 	var out syncBuffer
+	pasted := make(chan string, 10)
 	_, err = google.Authorize(ctx, conf, google.AuthOptions{
-		Out: &out,
-		In:  pr,
+		Out:    &out,
+		Pasted: pasted,
 		Open: func(authURL string) error {
 			redirect, err := consentRedirect(ctx, authURL)
 			if err != nil {
 				return err
 			}
-			go func() {
-				for _, l := range lines(redirect) {
-					if _, err := io.WriteString(pw, l+"\n"); err != nil {
-						return
-					}
-				}
-			}()
+			for _, l := range lines(redirect) {
+				pasted <- l
+			}
 			return nil
 		},
 	})

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -60,11 +62,12 @@ Testing and your Google account is not one of its test users.`,
 				return err
 			}
 			defer db.Close()
+			pasted := pastedLines(cmd.InOrStdin())
 			done := map[string]bool{}
 			for _, c := range cals {
 				if !done[c.Google.Token] {
 					fmt.Fprintf(g.stderr, "Signing in for calendar %s…\n", c.Name)
-					opts := google.AuthOptions{Open: google.OpenBrowser, Out: g.stderr, In: cmd.InOrStdin()}
+					opts := google.AuthOptions{Open: google.OpenBrowser, Out: g.stderr, Pasted: pasted}
 					if g.noBrowser {
 						opts.Open = nil
 					}
@@ -85,4 +88,20 @@ Testing and your Google account is not one of its test users.`,
 	gc.Flags().BoolVar(&g.noBrowser, "no-browser", false, "print the sign-in URL instead of opening a browser")
 	auth.AddCommand(gc)
 	return auth
+}
+
+// pastedLines reads r a line at a time for every sign-in of one command: a
+// redirect address pasted by a user whose browser is on another machine. The
+// channel closes at r's end. On a terminal the reader is left waiting for a
+// line when the command ends; the process ends with it.
+func pastedLines(r io.Reader) <-chan string {
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+	}()
+	return ch
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // authHeadless runs "auth google --no-browser" as on a machine the browser
-// cannot reach: it reads the sign-in URL from stderr, consents at the fake
+// cannot reach: it reads each sign-in URL from stderr, consents at the fake
 // Google, and pastes answer(redirect) on stdin. It returns the exit code,
 // stdout and stderr.
 func authHeadless(t *testing.T, w *gworld, answer func(redirect *url.URL) string) (int, string, string) {
@@ -30,17 +30,15 @@ func authHeadless(t *testing.T, w *gworld, answer func(redirect *url.URL) string
 	}()
 	var stderr strings.Builder
 	sc := bufio.NewScanner(errR)
-	pasted := false
 	for sc.Scan() {
 		line := sc.Text()
 		stderr.WriteString(line + "\n")
-		if u := strings.TrimSpace(line); !pasted && strings.HasPrefix(u, w.srv.AuthURL()) {
+		if u := strings.TrimSpace(line); strings.HasPrefix(u, w.srv.AuthURL()) {
 			redirect, err := followToRedirect(t, u)
 			if err != nil {
 				t.Fatal(err)
 			}
 			go io.WriteString(inW, answer(redirect)+"\n")
-			pasted = true
 		}
 	}
 	inW.Close()
@@ -106,5 +104,41 @@ func TestAuthGoogleHeadless(t *testing.T) {
 	}
 	if _, err := os.Stat(token); err != nil {
 		t.Errorf("no token after signing in: %v", err)
+	}
+}
+
+// TestAuthGoogleHeadlessTwoTokens: one command signs in twice (two calendars
+// with their own tokens) from the same stdin; the second paste reaches the
+// second sign-in.
+func TestAuthGoogleHeadlessTwoTokens(t *testing.T) {
+	w := newGWorld(t, "report")
+	cfg, err := os.ReadFile(filepath.Join(w.dir, "sideways.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := fmt.Sprintf(`  - name: team
+    google:
+      calendar: team@group.calendar.google.com
+      endpoint: %s
+      token: team-token.json
+mode:`, w.srv.Endpoint())
+	cfg = bytes.Replace(cfg, []byte("mode:"), []byte(second), 1)
+	if err := os.WriteFile(filepath.Join(w.dir, "sideways.yaml"), cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(w.dir, "token.json"))
+	code, stdout, stderr := authHeadless(t, w, func(redirect *url.URL) string { return redirect.String() })
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"signed in: calendar work", "signed in: calendar team"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, f := range []string{"token.json", "team-token.json"} {
+		if _, err := os.Stat(filepath.Join(w.dir, f)); err != nil {
+			t.Errorf("no %s: %v", f, err)
+		}
 	}
 }
