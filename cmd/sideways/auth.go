@@ -85,7 +85,7 @@ Testing and your Google account is not one of its test users.`,
 		},
 	}
 	gc.Flags().StringVar(&name, "calendar", "", "only this calendar")
-	gc.Flags().BoolVar(&g.noBrowser, "no-browser", false, "print the sign-in URL instead of opening a browser")
+	gc.Flags().BoolVar(&g.noBrowser, "no-browser", false, "print the sign-in URL instead of opening a browser (over SSH: open it anywhere, then paste back the address the browser ends on)")
 	auth.AddCommand(gc)
 	return auth
 }
