@@ -753,7 +753,7 @@ func (p *parser) me(e entry) Me {
 }
 
 var (
-	calendarKeys = []string{"name", "google", "ics", "writable"}
+	calendarKeys = []string{"name", "google", "ics", "writable", "holidays"}
 	googleKeys   = []string{"calendar", "client_secret", "token", "endpoint"}
 )
 
@@ -824,6 +824,9 @@ func (p *parser) calendars(e entry) []Calendar {
 					writable, hasWritable = c.Name, true
 				}
 			}
+		}
+		if e, ok := f.get("holidays"); ok {
+			c.Holidays, _ = p.boolean(e, "holidays")
 		}
 		cals = append(cals, c)
 	}
@@ -1064,7 +1067,7 @@ func (p *parser) caps(e entry) Caps {
 }
 
 var (
-	peerKeys         = []string{"name", "email", "department", "tier", "interdependence", "timezone", "working_hours", "since", "until", "aliases", "tags", "notes", "questions"}
+	peerKeys         = []string{"name", "email", "emails", "department", "tier", "interdependence", "timezone", "working_hours", "since", "until", "aliases", "tags", "notes", "questions"}
 	tiers            = []string{"forever", "right-now"}
 	interdependences = []string{"high", "medium", "low"}
 )
@@ -1089,22 +1092,9 @@ func (p *parser) peers(e entry, me Me) []Peer {
 		if pr.Name == "" {
 			p.errorf(f.node, "peer needs a name")
 		}
-		if e, ok := f.get("email"); ok {
-			if s, ok := p.scalar(e, "email"); ok {
-				if addr, ok := p.email(e.val); ok {
-					pr.Email = addr
-					switch line, dup := seen[addr]; {
-					case dup:
-						p.errorf(e.val, "duplicate peer %q (first at line %d)", addr, line)
-					case slices.Contains(me.Emails, addr):
-						p.errorf(e.val, "peer email %q is one of me.emails", s)
-					default:
-						seen[addr] = e.val.Line
-					}
-				}
-			}
-		} else {
-			p.errorf(f.node, "peer %q needs an email", pr.Name)
+		pr.Emails = p.peerEmails(f, &pr, me, seen)
+		if len(pr.Emails) > 0 {
+			pr.Email = pr.Emails[0]
 		}
 		if e, ok := f.get("department"); ok {
 			pr.Department, _ = p.scalar(e, "department")
@@ -1162,6 +1152,53 @@ func (p *parser) peers(e entry, me Me) []Peer {
 		peers = append(peers, pr)
 	}
 	return peers
+}
+
+// peerEmails reads a peer's addresses: email (one) or emails (a list, the
+// first is where invites go), never both. An address another peer or
+// me.emails already has is reported where it repeats; seen maps each address
+// to the line it was first given on.
+func (p *parser) peerEmails(f fields, pr *Peer, me Me, seen map[string]int) []string {
+	one, hasOne := f.get("email")
+	many, hasMany := f.get("emails")
+	var nodes []*yaml.Node
+	switch {
+	case hasOne && hasMany:
+		p.errorf(many.key, "peer %q has both email and emails; want one (emails lists every address, the first is where invites go)", pr.Name)
+		return nil
+	case hasOne:
+		if _, ok := p.scalar(one, "email"); ok {
+			nodes = []*yaml.Node{one.val}
+		}
+	case hasMany:
+		nodes = p.list(many, "emails")
+		if len(nodes) == 0 && many.val.Kind == yaml.SequenceNode && len(many.val.Content) == 0 {
+			p.errorf(many.val, "peer %q needs at least one email", pr.Name)
+		}
+	default:
+		p.errorf(f.node, "peer %q needs an email", pr.Name)
+		return nil
+	}
+	var out []string
+	for _, n := range nodes {
+		addr, ok := p.email(n)
+		if !ok {
+			continue
+		}
+		switch line, dup := seen[addr]; {
+		case slices.Contains(out, addr):
+			p.errorf(n, "duplicate email %q in this peer's emails", addr)
+			continue
+		case dup:
+			p.errorf(n, "duplicate peer %q (first at line %d)", addr, line)
+		case slices.Contains(me.Emails, addr):
+			p.errorf(n, "peer email %q is one of me.emails", n.Value)
+		default:
+			seen[addr] = n.Line
+		}
+		out = append(out, addr)
+	}
+	return out
 }
 
 func (p *parser) date(e entry, key string) Date {
