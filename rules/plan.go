@@ -89,7 +89,7 @@ func (e *Engine) PlanContext(ctx context.Context, in *Input) (*Plan, error) {
 	cfg := e.cfg
 	now := in.Now.In(cfg.Me.Location)
 	p := &Plan{Now: now, Mode: cfg.Mode, Peers: as}
-	pl := newPlanner(cfg, in, now, as, hs, e.match.me)
+	pl := newPlanner(cfg, in, now, as, hs, e.match)
 
 	// Tidy what sideways wrote before adding anything.
 	for i := range as {
@@ -217,7 +217,7 @@ type planner struct {
 	suggestions int // open suggestions
 }
 
-func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, hs []history, me map[string]bool) *planner {
+func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, hs []history, m *matcher) *planner {
 	loc := now.Location()
 	pl := &planner{
 		cfg: cfg, loc: loc, now: now, writable: in.Writable, peerBusy: in.PeerBusy,
@@ -232,10 +232,13 @@ func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, h
 		if !sp.End.After(lo) || !sp.Start.Before(hi) || e.Cancelled() || e.Tag == calendar.TagSuggestion {
 			continue
 		}
-		if declinedByMe(e, me) {
+		if declinedByMe(e, m.me) {
 			continue
 		}
-		if e.Transparent && e.Kind == calendar.KindDefault {
+		// A day off on a holidays calendar blocks its day even when marked
+		// free, as Google's public-holiday calendars mark theirs.
+		holiday := e.AllDay && m.holidays[e.Calendar]
+		if e.Transparent && e.Kind == calendar.KindDefault && !holiday {
 			continue
 		}
 		pl.busy = append(pl.busy, sp)
