@@ -242,19 +242,19 @@ func state(now time.Time, a *Assessment) (State, string) {
 	case a.Skip:
 		return Skipped, fmt.Sprintf("rule %q says skip", a.Rules["skip"])
 	case !p.Until.IsZero() && today.After(p.Until.In(now.Location())):
-		return Skipped, fmt.Sprintf("past until %s", p.Until)
+		return Skipped, "its until date, " + p.Until.In(now.Location()).Format(DateFormat+" 2006") + ", has passed"
 	case !p.Since.IsZero() && today.Before(p.Since.In(now.Location())):
-		return Skipped, fmt.Sprintf("before since %s", p.Since)
+		return Skipped, "starts on its since date, " + p.Since.In(now.Location()).Format(DateFormat+" 2006")
 	case !a.NextScheduled.IsZero():
-		return Scheduled, "1:1 on " + a.NextScheduled.Format("Mon Jan 2 15:04")
+		return Scheduled, "1:1 on " + a.NextScheduled.Format(DateFormat+" at 15:04")
 	}
 	for _, o := range a.Open {
 		if o.Tag == calendar.TagSuggestion {
-			return Suggested, "suggestion open for " + o.Start.In(now.Location()).Format("Mon Jan 2 15:04")
+			return Suggested, "suggestion open for " + o.Start.In(now.Location()).Format(DateFormat+" at 15:04")
 		}
 	}
 	if len(a.Open) > 0 {
-		return Invited, "invite pending for " + a.Open[0].Start.In(now.Location()).Format("Mon Jan 2 15:04")
+		return Invited, "invite pending for " + a.Open[0].Start.In(now.Location()).Format(DateFormat+" at 15:04")
 	}
 	switch {
 	case !a.SnoozedUntil.IsZero():
@@ -262,11 +262,11 @@ func state(now time.Time, a *Assessment) (State, string) {
 	case a.LastMet.IsZero():
 		return NeverMet, "no 1:1 in the look-back window"
 	case a.DaysSinceLast >= cad:
-		return Overdue, fmt.Sprintf("last met %d days ago, cadence %s", a.DaysSinceLast, a.Cadence.Name)
+		return Overdue, fmt.Sprintf("last met %s, cadence %s", ago(a.DaysSinceLast), a.Cadence.Name)
 	case a.DaysSinceLast >= cad-lead:
-		return Due, fmt.Sprintf("last met %d days ago, cadence %s; due %s", a.DaysSinceLast, a.Cadence.Name, a.DueAt.Format("Mon Jan 2"))
+		return Due, fmt.Sprintf("last met %s, cadence %s; due %s", ago(a.DaysSinceLast), a.Cadence.Name, a.DueAt.Format(DateFormat))
 	}
-	return OK, fmt.Sprintf("last met %d days ago, cadence %s", a.DaysSinceLast, a.Cadence.Name)
+	return OK, fmt.Sprintf("last met %s, cadence %s", ago(a.DaysSinceLast), a.Cadence.Name)
 }
 
 // civil returns midnight of t's date in t's zone.
