@@ -122,6 +122,16 @@ type Assessment struct {
 	// RuleErrors are the rules whose condition failed to evaluate for this
 	// peer; each was treated as not matching.
 	RuleErrors []RuleError
+	// Behind are the events that make LastMet and CancelledStreak: the
+	// last 1:1 held, then the missed ones after it, in time order.
+	Behind []Behind
+}
+
+// Behind is one event behind a peer's history: the last 1:1 met (Missed
+// empty) or one of the cancelled streak (Missed says why).
+type Behind struct {
+	Event  *calendar.Event
+	Missed string
 }
 
 // Overdueness is time since the last 1:1 divided by the cadence; a never-met
@@ -174,15 +184,18 @@ func (e *Engine) assess(ctx context.Context, in *Input) ([]Assessment, []history
 			if o.failed {
 				if streakOpen {
 					a.CancelledStreak++
+					a.Behind = append(a.Behind, Behind{Event: o.ev, Missed: cmp.Or(o.missed, missedCancel)})
 				}
 				continue
 			}
 			streakOpen = false
 			if a.LastMet.IsZero() {
 				a.LastMet = o.start.In(loc)
+				a.Behind = append(a.Behind, Behind{Event: o.ev})
 			}
 			a.MetCount++
 		}
+		slices.Reverse(a.Behind)
 		if !a.LastMet.IsZero() {
 			a.DaysSinceLast = daysBetween(a.LastMet, now)
 		}

@@ -16,6 +16,7 @@ type occurrence struct {
 	start  time.Time
 	failed bool // cancelled, or declined by either side
 	ev     *calendar.Event
+	missed string // why it failed ("cancelled", "declined by you"); see PeerMatch.Missed
 }
 
 // history is what the calendars say about one peer, before any rule runs.
@@ -169,7 +170,7 @@ func (m *matcher) histories(in *Input, nPeers int) []history {
 		}
 		found, _ := m.classify(e, ppl)
 		for _, f := range found {
-			hs[f.peer].occ = append(hs[f.peer].occ, occurrence{start: e.Start, failed: f.missed != "", ev: e})
+			hs[f.peer].occ = append(hs[f.peer].occ, occurrence{start: e.Start, failed: f.missed != "", ev: e, missed: f.missed})
 		}
 	}
 	return hs
@@ -372,7 +373,11 @@ func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h 
 // byTitle files an event without attendee data under the peers its title names.
 func (m *matcher) byTitle(e *calendar.Event, hs []history) {
 	for _, p := range m.titlePeers(e.Summary) {
-		hs[p].occ = append(hs[p].occ, occurrence{start: e.Start, failed: e.Cancelled(), ev: e})
+		o := occurrence{start: e.Start, failed: e.Cancelled(), ev: e}
+		if o.failed {
+			o.missed = missedCancel
+		}
+		hs[p].occ = append(hs[p].occ, o)
 	}
 }
 

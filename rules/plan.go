@@ -467,7 +467,7 @@ func warnings(cfg *config.Config, now time.Time, as []Assessment) []string {
 	for i := range as {
 		a := &as[i]
 		if a.Peer.Tier == "right-now" && !a.Peer.Until.IsZero() && civil(now).After(a.Peer.Until.In(now.Location())) {
-			out = append(out, fmt.Sprintf("%s: right-now tier ended %s; make them forever or take them off the roster", a.Peer.Name, a.Peer.Until))
+			out = append(out, fmt.Sprintf("%s: right-now tier ended %s; make them forever or take them off the roster", a.Peer.Name, a.Peer.Until.In(now.Location()).Format(DateFormat+" 2006")))
 		}
 	}
 	return out

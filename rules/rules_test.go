@@ -275,7 +275,7 @@ func TestSinceAndWarnings(t *testing.T) {
 	want := []string{
 		"only 0 peers outside Engineering have a standing cadence; aim for 3",
 		"Tom Becker: the last 2 1:1s were cancelled or declined — cancelling when things get busy is when you need them most",
-		"Ethan Park: right-now tier ended 2026-10-31; make them forever or take them off the roster",
+		"Ethan Park: right-now tier ended Sat Oct 31 2026; make them forever or take them off the roster",
 	}
 	if diff := cmp.Diff(want, p.Warnings); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
