@@ -34,6 +34,8 @@ type peerJSON struct {
 	MetCount        int               `json:"met_count"`
 	CancelledStreak int               `json:"cancelled_streak"`
 	SnoozedUntil    *string           `json:"snoozed_until"`
+	// Emails are every address of the peer, the primary (Email) first.
+	Emails []string `json:"emails"`
 }
 
 type slotJSON struct {
@@ -108,6 +110,10 @@ func peersJSON(p *rules.Plan) []peerJSON {
 			Priority: a.Priority, Mode: a.Mode, Rules: a.Rules,
 			LastMet: optTime(a.LastMet, loc), NextScheduled: optTime(a.NextScheduled, loc),
 			MetCount: a.MetCount, CancelledStreak: a.CancelledStreak, SnoozedUntil: optTime(a.SnoozedUntil, loc),
+			Emails: a.Peer.Emails,
+		}
+		if len(pj.Emails) == 0 {
+			pj.Emails = []string{a.Peer.Email}
 		}
 		if !a.LastMet.IsZero() {
 			d := a.DaysSinceLast
