@@ -246,10 +246,8 @@ func series() {
 		location:  "Zoom",
 		organizer: &tom, attendees: acc(tom, me, ava, ethan, diego)})
 
-	// Vacation in August and the day after Thanksgiving: all-day, opaque, out
-	// of office. Thanksgiving itself is on the holidays calendar
-	// (holidays.ics), which marks it free as Google's public-holiday
-	// calendars do: only holidays: true keeps the plan off it.
+	// Vacation in August and the day after Thanksgiving: all-day, opaque. Thanksgiving
+	// is on holidays.ics (marked free): only holidays: true keeps the plan off it.
 	allDay("ooo-vacation-2026@acme.test", "OOO: vacation (Outer Banks)", date(8, 10), date(8, 14), true)
 	allDay("ooo-thanksgiving-2026@acme.test", "OOO: day after Thanksgiving", date(11, 27), date(11, 27), true)
 	// Company holidays: transparent reminders.
