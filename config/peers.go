@@ -144,4 +144,3 @@ func (p *parser) peerEmails(f fields, pr *Peer, me Me, seen map[string]int) []st
 	}
 	return out
 }
-
