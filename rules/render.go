@@ -325,7 +325,7 @@ func ago(days int) string {
 	return Plural(days, "day", "") + " ago"
 }
 
-func minutes(d time.Duration) string { return fmt.Sprintf("%d minutes", int(d.Minutes())) }
+func minutes(d time.Duration) string { return Plural(int(d.Minutes()), "minute", "") }
 
 func days(d time.Duration) string { return Plural(int(d.Hours()/24), "day", "") }
 

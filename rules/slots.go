@@ -221,8 +221,8 @@ func (pl *planner) find(a *Assessment, self *calendar.Event) (found, *Held) {
 		case !anyDay:
 			h.Detail = "no preferred day in the horizon"
 		case !anyOverlap:
-			h.Detail = fmt.Sprintf("no overlap of working hours (%s, %s) with the %s window on %s in the next %d days",
-				loc, peerLoc, a.Window.From.String()+"-"+a.Window.To.String(), a.Days, int(cfg.Horizon.Hours()/24))
+			h.Detail = fmt.Sprintf("no overlap of working hours (%s, %s) with the %s window on %s in the next %s",
+				loc, peerLoc, a.Window.From.String()+"-"+a.Window.To.String(), a.Days, span(cfg.Horizon))
 		case !anyFree:
 			h.Detail = "the calendar is full in every matching slot"
 		default:
