@@ -104,8 +104,11 @@ var stopWords = func() map[string]bool {
 	return m
 }()
 
-// similar reports whether two texts ask the same thing: most of the content
-// words of the shorter are in the longer.
+// similar reports whether two texts ask the same thing: two thirds or more
+// of the content words of the shorter are in the longer, and they make half
+// or more of the longer's ("What is keeping you up at night right now?" and
+// "What's keeping you up at night?"; not "What does your team need?" and
+// "Team").
 func similar(a, b string) bool {
 	wa, wb := normal(a), normal(b)
 	if len(wa) > len(wb) {
@@ -120,5 +123,5 @@ func similar(a, b string) bool {
 			shared++
 		}
 	}
-	return shared*3 >= len(wa)*2 // two thirds or more
+	return shared*3 >= len(wa)*2 && shared*2 >= len(wb)
 }

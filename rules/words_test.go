@@ -74,6 +74,8 @@ func TestSimilar(t *testing.T) {
 		{"How does your team decide what to say no to?", "What's keeping you up at night?", false},
 		{"Who else should I be talking to that I'm not?", "What I'm working on", false},
 		{"What would you change about how our two teams work together?", "Where might we help each other?", false},
+		{"What does your team need from mine that it isn't getting?", "Team", false},
+		{"What is the biggest thing your team is trying to land in the next six months?", "What's your team working on?", false},
 	} {
 		if got := similar(tc.a, tc.b); got != tc.want {
 			t.Errorf("similar(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
@@ -86,6 +88,7 @@ func TestSimilar(t *testing.T) {
 func TestQuestionsSkipAgenda(t *testing.T) {
 	agendas := [][]config.AgendaItem{
 		config.DefaultAgenda(),
+		{{Minutes: 10, Topic: "Team"}, {Minutes: 10, Topic: "What is your team working on?"}, {Minutes: 10, Topic: "What is keeping you up at night?"}, {Minutes: 5, Topic: "Where do our teams step on each other's toes?"}},
 		{{Minutes: 10, Topic: "How could I make your next quarter easier?"}, {Minutes: 10, Topic: "Who else should I be talking to?"}, {Minutes: 10, Topic: "What is your team proud of?"}},
 	}
 	own := [][]string{nil, {"What is keeping you up at night these days?", "Which Q1 bets worry you most?"}}
