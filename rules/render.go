@@ -287,15 +287,23 @@ func whyNow(a *Assessment) string {
 	if a.LastMet.IsZero() {
 		s := fmt.Sprintf("no 1:1 with %s in the look-back window; cadence %s from %s", a.Peer.FirstName(), a.Cadence.Name, src)
 		if a.CancelledStreak > 0 {
-			s += fmt.Sprintf("; %s cancelled or declined", Plural(a.CancelledStreak, "1:1 was", "1:1s were"))
+			s += fmt.Sprintf("; %s cancelled or declined", missedWere(a.CancelledStreak))
 		}
 		return s
 	}
 	s := fmt.Sprintf("last met %s (%s); cadence %s from %s", ago(a.DaysSinceLast), a.LastMet.Format("Mon Jan 2"), a.Cadence.Name, src)
 	if a.CancelledStreak > 0 {
-		s += fmt.Sprintf("; since then %s cancelled or declined", Plural(a.CancelledStreak, "1:1 was", "1:1s were"))
+		s += fmt.Sprintf("; since then %s cancelled or declined", missedWere(a.CancelledStreak))
 	}
 	return s
+}
+
+// missedWere says how many 1:1s fell through: "one 1:1 was", "3 1:1s were".
+func missedWere(n int) string {
+	if n == 1 {
+		return "one 1:1 was"
+	}
+	return fmt.Sprintf("%d 1:1s were", n)
 }
 
 // slotText renders a slot in my zone, and in the peer's when it differs.

@@ -205,6 +205,7 @@ func TestTextGolden(t *testing.T) {
 		t.Fatalf("no action is late; the golden would not show a late slot:\n%s", lines.String())
 	}
 	golden["suggestion_late.golden"] = late
+	golden["suggestion_cancelled_never_met.golden"] = SuggestionText(cfg, actionFor(t, p, "val@acme.test", Propose))
 	if !strings.Contains(lines.String(), "proposed in this plan") {
 		t.Errorf("no held-back line counts this plan's proposals:\n%s", lines.String())
 	}
