@@ -5,7 +5,6 @@ import (
 	"strings"
 	"text/template"
 	"time"
-	"unicode"
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/config"
@@ -187,7 +186,11 @@ func Invitation(cfg *config.Config, a *Action) string {
 	fmt.Fprintf(&b, "Hi %s,\n\n", p.FirstName())
 	fmt.Fprintf(&b, "%s Would you be up for a %d-minute peer 1:1 (\"%s\") on %s?\n", invitationWhy(as), int(as.Duration.Minutes()), Title(cfg, p), slotText(a.Slot, cfg.Me.Location, p))
 	if topics := agendaTopics(cfg); topics != "" {
-		fmt.Fprintf(&b, "I'd suggest we split it %s: %s.\n", ways(len(cfg.Meeting.Agenda)), topics)
+		end := "."
+		if strings.HasSuffix(topics, "?\"") || strings.HasSuffix(topics, ".\"") || strings.HasSuffix(topics, "!\"") {
+			end = "" // the topic's own mark ends the sentence
+		}
+		fmt.Fprintf(&b, "I'd suggest we split it %s: %s%s\n", ways(len(cfg.Meeting.Agenda)), topics, end)
 	}
 	b.WriteString("\nA few things I'd love to hear about:\n")
 	for _, q := range qs[:min(3, len(qs))] {
@@ -218,29 +221,23 @@ func invitationWhy(a *Assessment) string {
 	return fmt.Sprintf("Our last 1:1 was %s ago and I've found them really useful, so I'd like to keep them going.", gap)
 }
 
-// agendaTopics lists the agenda's topics as a clause: "what's keeping you up
-// at night, what I'm working on, and where might we help each other".
+// agendaTopics lists the agenda's topics as written, quoted, so a topic
+// phrased as a question keeps its grammar: "What's keeping you up at
+// night?", "What I'm working on" and "Where might we help each other?".
 func agendaTopics(cfg *config.Config) string {
 	var ts []string
 	for _, it := range cfg.Meeting.Agenda {
-		t := strings.TrimRight(strings.TrimSpace(it.Topic), "?.!")
-		if t == "" {
-			continue
+		if t := strings.TrimSpace(it.Topic); t != "" {
+			ts = append(ts, "\""+t+"\"")
 		}
-		if r := []rune(t); len(r) > 1 && !(r[0] == 'I' && (r[1] == ' ' || r[1] == '\'')) && unicode.IsUpper(r[0]) && !unicode.IsUpper(r[1]) {
-			t = string(unicode.ToLower(r[0])) + string(r[1:])
-		}
-		ts = append(ts, t)
 	}
 	switch len(ts) {
 	case 0:
 		return ""
 	case 1:
 		return ts[0]
-	case 2:
-		return ts[0] + " and " + ts[1]
 	}
-	return strings.Join(ts[:len(ts)-1], ", ") + ", and " + ts[len(ts)-1]
+	return strings.Join(ts[:len(ts)-1], ", ") + " and " + ts[len(ts)-1]
 }
 
 var numberWords = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
