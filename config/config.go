@@ -167,6 +167,10 @@ type Calendar struct {
 	Google   *Google // exactly one of Google and ICS is set
 	ICS      string  // https URL (webcal:// already rewritten) or absolute file path
 	Writable bool
+	// Holidays marks a calendar of days off (public holidays, company
+	// shutdowns): every all-day event on it blocks its day, even one marked
+	// free, as Google's public-holiday calendars mark theirs.
+	Holidays bool
 	Pos      Pos
 	ICSPos   Pos // the ics value, for problems with the feed itself
 }
@@ -223,8 +227,11 @@ type Goals struct {
 
 // Peer is one person on the roster, in importance order.
 type Peer struct {
-	Name            string
-	Email           string // lower-cased
+	Name  string
+	Email string // lower-cased; the primary address, Emails[0]
+	// Emails are every address the peer goes by, lower-cased: the first is
+	// where invites go, the others (aliases, a second domain) match history.
+	Emails          []string
 	Department      string
 	Tier            string // forever | right-now
 	Interdependence string // high | medium | low
@@ -241,6 +248,16 @@ type Peer struct {
 
 // FirstName is the first word of the name.
 func (p Peer) FirstName() string { return firstWord(p.Name) }
+
+// HasEmail reports whether addr (any case) is one of the peer's addresses.
+func (p Peer) HasEmail(addr string) bool {
+	for _, e := range p.Emails {
+		if strings.EqualFold(e, addr) {
+			return true
+		}
+	}
+	return strings.EqualFold(p.Email, addr)
+}
 
 func (p Peer) String() string { return p.Name + " <" + p.Email + ">" }
 

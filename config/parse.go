@@ -757,7 +757,7 @@ func (p *parser) me(e entry) Me {
 }
 
 var (
-	calendarKeys = []string{"name", "google", "ics", "writable"}
+	calendarKeys = []string{"name", "google", "ics", "writable", "holidays"}
 	googleKeys   = []string{"calendar", "client_secret", "token", "endpoint"}
 )
 
@@ -828,6 +828,9 @@ func (p *parser) calendars(e entry) []Calendar {
 					writable, hasWritable = c.Name, true
 				}
 			}
+		}
+		if e, ok := f.get("holidays"); ok {
+			c.Holidays, _ = p.boolean(e, "holidays")
 		}
 		cals = append(cals, c)
 	}
@@ -1065,107 +1068,6 @@ func (p *parser) caps(e entry) Caps {
 		c.SeriesMax = p.duration(e, "caps.series_max", c.SeriesMax, false)
 	}
 	return c
-}
-
-var (
-	peerKeys         = []string{"name", "email", "department", "tier", "interdependence", "timezone", "working_hours", "since", "until", "aliases", "tags", "notes", "questions"}
-	tiers            = []string{"forever", "right-now"}
-	interdependences = []string{"high", "medium", "low"}
-)
-
-func (p *parser) peers(e entry, me Me) []Peer {
-	var peers []Peer
-	seen := map[string]int{} // email → line
-	for _, n := range p.items(e, "peers") {
-		f := p.mapping(n, "peer", peerKeys)
-		pr := Peer{
-			Tier:            "forever",
-			Interdependence: "medium",
-			Timezone:        me.Timezone,
-			Location:        me.Location,
-			WorkingHours:    DefaultWorkingHours(),
-			Pos:             p.pos(f.node),
-		}
-		if e, ok := f.get("name"); ok {
-			pr.Name, _ = p.scalar(e, "name")
-			pr.Name = strings.TrimSpace(pr.Name)
-		}
-		if pr.Name == "" {
-			p.errorf(f.node, "peer needs a name")
-		}
-		if e, ok := f.get("email"); ok {
-			if s, ok := p.scalar(e, "email"); ok {
-				if addr, ok := p.email(e.val); ok {
-					pr.Email = addr
-					switch line, dup := seen[addr]; {
-					case dup:
-						p.errorf(e.val, "duplicate peer %q (first at line %d)", addr, line)
-					case slices.Contains(me.Emails, addr):
-						p.errorf(e.val, "peer email %q is one of me.emails", s)
-					default:
-						seen[addr] = e.val.Line
-					}
-				}
-			}
-		} else {
-			p.errorf(f.node, "peer %q needs an email", pr.Name)
-		}
-		if e, ok := f.get("department"); ok {
-			pr.Department, _ = p.scalar(e, "department")
-		}
-		tier, hasTier := f.get("tier")
-		if hasTier {
-			pr.Tier = p.oneOf(tier, "tier", pr.Tier, tiers...)
-		}
-		if e, ok := f.get("interdependence"); ok {
-			pr.Interdependence = p.oneOf(e, "interdependence", pr.Interdependence, interdependences...)
-		}
-		if e, ok := f.get("timezone"); ok {
-			if name, loc, ok := p.zone(e); ok {
-				pr.Timezone, pr.Location = name, loc
-			}
-		}
-		if e, ok := f.get("working_hours"); ok {
-			if wh, ok := p.workingHours(e); ok {
-				pr.WorkingHours = wh
-			}
-		}
-		if e, ok := f.get("since"); ok {
-			pr.Since = p.date(e, "since")
-		}
-		until, hasUntil := f.get("until")
-		if hasUntil {
-			pr.Until = p.date(until, "until")
-			if !pr.Since.IsZero() && !pr.Until.IsZero() && pr.Until.In(time.UTC).Before(pr.Since.In(time.UTC)) {
-				p.errorf(until.val, "until %s is before since %s", pr.Until, pr.Since)
-			}
-		}
-		if pr.Tier == "right-now" && !hasUntil {
-			p.errorf(tier.val, "right-now peer needs until: the date to stop nudging")
-		}
-		pr.Aliases = []string{pr.Name}
-		if e, ok := f.get("aliases"); ok {
-			pr.Aliases = nil
-			for _, n := range p.list(e, "aliases") {
-				if a := strings.TrimSpace(n.Value); a == "" {
-					p.errorf(n, "aliases: empty alias")
-				} else {
-					pr.Aliases = append(pr.Aliases, a)
-				}
-			}
-		}
-		if e, ok := f.get("tags"); ok {
-			pr.Tags = p.strings(e, "tags")
-		}
-		if e, ok := f.get("notes"); ok {
-			pr.Notes, _ = p.scalar(e, "notes")
-		}
-		if e, ok := f.get("questions"); ok {
-			pr.Questions = p.strings(e, "questions")
-		}
-		peers = append(peers, pr)
-	}
-	return peers
 }
 
 func (p *parser) date(e entry, key string) Date {

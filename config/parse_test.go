@@ -128,6 +128,17 @@ func TestParseErrors(t *testing.T) {
 			[]string{`sideways.yaml:11:12: bad date "2027-02-30": want YYYY-MM-DD such as 2027-03-31`}},
 		{"duplicate peer", base + "peers:\n  - name: Dana\n    email: dana@acme.test\n  - name: Dana W\n    email: Dana@Acme.test\n",
 			[]string{`sideways.yaml:12:12: duplicate peer "dana@acme.test" (first at line 10)`}},
+		{"peer emails repeat across peers and me", base + "peers:\n  - name: Dana\n    emails: [dana@acme.test, dana@acme.io]\n  - name: Eli\n    emails: [eli@acme.test, DANA@acme.io, alex@acme.test, eli@acme.test]\n", []string{
+			`sideways.yaml:12:29: duplicate peer "dana@acme.io" (first at line 10)`,
+			`sideways.yaml:12:43: peer email "alex@acme.test" is one of me.emails`,
+			`sideways.yaml:12:59: duplicate email "eli@acme.test" in this peer's emails`,
+		}},
+		{"peer email and emails", base + "peers:\n  - name: Dana\n    email: dana@acme.test\n    emails: [dana@acme.io]\n",
+			[]string{`sideways.yaml:11:5: peer "Dana" has both email and emails; want one (emails lists every address, the first is where invites go)`}},
+		{"peer emails empty", base + "peers:\n  - name: Dana\n    emails: []\n",
+			[]string{`sideways.yaml:10:13: peer "Dana" needs at least one email`}},
+		{"holidays not a bool", "me:\n  name: A\n  emails: [a@acme.test]\nmode: report\ncalendars:\n  - name: h\n    ics: h.ics\n    holidays: sometimes\n",
+			[]string{`sideways.yaml:8:15: holidays: want true or false, got "sometimes"`}},
 		{"peer is me", base + "peers:\n  - name: Me\n    email: ALEX@acme.test\n",
 			[]string{`sideways.yaml:10:12: peer email "ALEX@acme.test" is one of me.emails`}},
 		{"peer needs name and email", base + "peers:\n  - tags: [x]\n", []string{
@@ -283,6 +294,7 @@ rules:
 		Peers: []Peer{{
 			Name:            "Dana Whitfield",
 			Email:           "dana@acme.test",
+			Emails:          []string{"dana@acme.test"},
 			Tier:            "forever",
 			Interdependence: "medium",
 			Timezone:        time.Local.String(),

@@ -271,6 +271,9 @@ func (d *Daemon) reconcile(ctx context.Context, cfg *config.Config, in *rules.In
 	onRoster := map[string]bool{}
 	for _, p := range cfg.Peers {
 		onRoster[strings.ToLower(p.Email)] = true
+		for _, e := range p.Emails { // any address: the primary may have changed
+			onRoster[strings.ToLower(e)] = true
+		}
 	}
 	var dismissed []string
 	known := map[string]bool{}
@@ -332,6 +335,9 @@ func (d *Daemon) untrackSkipped(ctx context.Context, p *rules.Plan, writable str
 	for i := range p.Peers {
 		if p.Peers[i].State == rules.Skipped {
 			skipped[strings.ToLower(p.Peers[i].Peer.Email)] = true
+			for _, e := range p.Peers[i].Peer.Emails {
+				skipped[strings.ToLower(e)] = true
+			}
 		}
 	}
 	if len(skipped) == 0 {

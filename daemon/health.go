@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sidewayscal/sideways/rules"
 )
 
 // Health says how complete the picture of one calendar is.
@@ -126,6 +128,15 @@ func (d *Daemon) health(ctx context.Context, c Calendar, now time.Time, bound ti
 		// A source that knows it serves an old copy, but not how old.
 		if err := s.Stale(); err != nil {
 			h.Health, h.LastOK, h.Err = Stale, time.Time{}, err
+			// A feed that knows when its copy was fetched says so, and the
+			// warning words the time; its error is then just the cause.
+			var lg interface{ LastGood() time.Time }
+			if errors.As(err, &lg) && !lg.LastGood().IsZero() {
+				h.LastOK = lg.LastGood()
+				if cause := errors.Unwrap(err); cause != nil {
+					h.Err = cause
+				}
+			}
 			return h, nil
 		}
 	}
@@ -157,33 +168,35 @@ func healthWarnings(hs []CalendarHealth, now time.Time, bound time.Duration) (fi
 		case h.Health == Stale && h.LastOK.IsZero():
 			rest = append(rest, fmt.Sprintf("calendar %s is stale: %v", h.Name, h.Err))
 		case h.Health == Stale && h.Err != nil:
-			rest = append(rest, fmt.Sprintf("calendar %s is stale: last read %s ago (%v); planned with that copy", h.Name, Age(now.Sub(h.LastOK)), h.Err))
+			rest = append(rest, fmt.Sprintf("calendar %s is stale: it could not be refreshed (%v); planned with its copy last read %s", h.Name, h.Err, lastRead(h.LastOK, now)))
 		case h.Health == Stale:
-			rest = append(rest, fmt.Sprintf("calendar %s is stale: last read %s ago; planned with that copy", h.Name, Age(now.Sub(h.LastOK))))
+			rest = append(rest, fmt.Sprintf("calendar %s is stale: last read %s; planned with that copy", h.Name, lastRead(h.LastOK, now)))
 		case h.Err != nil:
-			rest = append(rest, fmt.Sprintf("calendar %s could not be refreshed (%v); using its copy from %s ago, stale after %s", h.Name, h.Err, Age(now.Sub(h.LastOK)), Age(bound)))
+			rest = append(rest, fmt.Sprintf("calendar %s could not be refreshed (%v); using its copy last read %s, stale after %s", h.Name, h.Err, lastRead(h.LastOK, now), Age(bound)))
 		}
 	}
 	return first, rest
 }
 
-// Age words a duration for people, rounded down: "40 minutes", "3 hours",
-// "2 days".
-func Age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "less than a minute"
-	case d < time.Hour:
-		return count(int(d/time.Minute), "minute")
-	case d < 48*time.Hour:
-		return count(int(d/time.Hour), "hour")
+// lastRead says when a copy was read, in now's zone (the user's): "3 hours
+// ago, at 09:14", or "2 days ago, on Fri Nov 20 at 09:14".
+func lastRead(t, now time.Time) string {
+	if now.Sub(t) < 24*time.Hour {
+		return rules.When(t, now)
 	}
-	return count(int(d/(24*time.Hour)), "day")
+	return Age(now.Sub(t)) + " ago, on " + rules.When(t, now)
 }
 
-func count(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
+// Age words a duration for people, rounded down to the minute: "40
+// minutes", "3 hours", "2 days" (see rules.Duration).
+func Age(d time.Duration) string {
+	if d < time.Minute {
+		return "less than a minute"
 	}
-	return fmt.Sprintf("%d %ss", n, unit)
+	if d >= 48*time.Hour {
+		d = d.Truncate(24 * time.Hour)
+	} else if d >= 2*time.Hour {
+		d = d.Truncate(time.Hour)
+	}
+	return rules.Duration(d.Truncate(time.Minute))
 }

@@ -103,9 +103,9 @@ func TestCalendarHealthBound(t *testing.T) {
 		action bool
 	}{
 		{"refreshed", 0, nil, Fresh, "", true},
-		{"one failed refresh", 20 * time.Minute, refused, Fresh, "calendar work could not be refreshed (502 Bad Gateway); using its copy from 20 minutes ago, stale after 1 hour", true},
-		{"failing past the bound", 3 * time.Hour, refused, Stale, "calendar work is stale: last read 3 hours ago (502 Bad Gateway); planned with that copy", true},
-		{"an old copy nobody refreshed", 50 * time.Hour, nil, Stale, "calendar work is stale: last read 2 days ago; planned with that copy", true},
+		{"one failed refresh", 20 * time.Minute, refused, Fresh, "calendar work could not be refreshed (502 Bad Gateway); using its copy last read 20 minutes ago, at 08:40, stale after 1 hour", true},
+		{"failing past the bound", 3 * time.Hour, refused, Stale, "calendar work is stale: it could not be refreshed (502 Bad Gateway); planned with its copy last read 3 hours ago, at 06:00", true},
+		{"an old copy nobody refreshed", 50 * time.Hour, nil, Stale, "calendar work is stale: last read 2 days ago, on Sat Nov 21 at 07:00; planned with that copy", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, "report")

@@ -156,7 +156,7 @@ func newAltChecker(t *testing.T, e *Engine, in *Input, p *Plan) *altChecker {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.base = newPlanner(cfg, in, now, as, hs, e.match.me)
+	c.base = newPlanner(cfg, in, now, as, hs, e.match)
 	for _, x := range p.Actions {
 		switch x.Kind {
 		case Withdraw:

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/config"
@@ -123,6 +122,16 @@ type Assessment struct {
 	// RuleErrors are the rules whose condition failed to evaluate for this
 	// peer; each was treated as not matching.
 	RuleErrors []RuleError
+	// Behind are the events that make LastMet and CancelledStreak: the
+	// last 1:1 held, then the missed ones after it, in time order.
+	Behind []Behind
+}
+
+// Behind is one event behind a peer's history: the last 1:1 met (Missed
+// empty) or one of the cancelled streak (Missed says why).
+type Behind struct {
+	Event  *calendar.Event
+	Missed string
 }
 
 // Overdueness is time since the last 1:1 divided by the cadence; a never-met
@@ -132,256 +141,6 @@ func (a *Assessment) Overdueness() float64 {
 		return 1
 	}
 	return float64(a.DaysSinceLast) / float64(max(a.Cadence.Days(), 1))
-}
-
-// occurrence is one peer 1:1 (held, cancelled or declined) in a peer's history.
-type occurrence struct {
-	start  time.Time
-	failed bool // cancelled, or declined by either side
-}
-
-// history is what the calendars say about one peer, before any rule runs.
-type history struct {
-	occ   []occurrence
-	open  []*calendar.Event // tagged suggestions without guests, pending invites
-	stale []*calendar.Event // suggestions whose time has passed
-}
-
-// matcher finds which roster peers an event is a 1:1 with. Building it and
-// matching an event take time linear in the roster and the event (plus the
-// peers matched): peers are indexed by email and by name.
-type matcher struct {
-	me      map[string]bool
-	byEmail map[string]int
-	// names maps a peer's name or alias, as its lower-case words joined by
-	// spaces, to the peers who go by it (each once, in roster order): title
-	// matching for feeds without attendee data.
-	names map[string][]int
-	// lengths lists, for each first word of a name, the distinct numbers of
-	// words of the names that start with it.
-	lengths map[string][]int
-	max     int
-}
-
-func newMatcher(cfg *config.Config) *matcher {
-	m := &matcher{
-		me:      map[string]bool{},
-		byEmail: make(map[string]int, len(cfg.Peers)),
-		names:   make(map[string][]int, len(cfg.Peers)),
-		lengths: map[string][]int{},
-		max:     cfg.OneOnOne.MaxAttendees,
-	}
-	if m.max < 2 {
-		m.max = 2
-	}
-	for _, e := range cfg.Me.Emails {
-		m.me[strings.ToLower(e)] = true
-	}
-	for i := range cfg.Peers {
-		p := &cfg.Peers[i]
-		m.byEmail[strings.ToLower(p.Email)] = i
-		// The full name always matches; aliases add to it.
-		m.addName(i, p.Name)
-		for _, a := range p.Aliases {
-			m.addName(i, a)
-		}
-	}
-	return m
-}
-
-func (m *matcher) addName(peer int, name string) {
-	w := words(name)
-	if len(w) == 0 {
-		return
-	}
-	key := strings.Join(w, " ")
-	ps := m.names[key]
-	if len(ps) > 0 && ps[len(ps)-1] == peer {
-		return // the peer's own names are added together: a repeat is last
-	}
-	m.names[key] = append(ps, peer)
-	if ls := m.lengths[w[0]]; !slices.Contains(ls, len(w)) {
-		m.lengths[w[0]] = append(ls, len(w))
-	}
-}
-
-// words splits s into lower-case words of letters and digits.
-func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
-	})
-}
-
-// people returns the non-resource participants of e (attendees plus organizer),
-// lower-cased and de-duplicated.
-func people(e *calendar.Event) []string {
-	var (
-		out  []string
-		seen map[string]bool // once the list is long enough for a linear scan to cost
-	)
-	add := func(email string) {
-		email = strings.ToLower(strings.TrimSpace(email))
-		switch {
-		case email == "":
-			return
-		case seen != nil:
-			if seen[email] {
-				return
-			}
-			seen[email] = true
-		case slices.Contains(out, email):
-			return
-		case len(out) == 16:
-			seen = make(map[string]bool, len(e.Attendees)+1)
-			for _, x := range out {
-				seen[x] = true
-			}
-			seen[email] = true
-		}
-		out = append(out, email)
-	}
-	for _, a := range e.Attendees {
-		if !a.Resource {
-			add(a.Email)
-		}
-	}
-	if len(out) > 0 {
-		add(e.Organizer)
-	}
-	return out
-}
-
-// partstat returns email's response on e; an organizer who is not listed as an
-// attendee has accepted their own meeting.
-func partstat(e *calendar.Event, email string) calendar.PartStat {
-	if a := e.Attendee(email); a != nil {
-		return a.PartStat
-	}
-	return calendar.PartStatAccepted
-}
-
-// histories reads every event once and files it under the peers it concerns.
-func (m *matcher) histories(in *Input, nPeers int) []history {
-	hs := make([]history, nPeers)
-	for i := range in.Events {
-		e := &in.Events[i]
-		ppl := people(e)
-		if e.Tag != "" {
-			if p, ok := m.byEmail[strings.ToLower(e.TagPeer)]; ok && m.ours(e, ppl, p, in.Now, &hs[p]) {
-				continue
-			}
-		}
-		if len(ppl) == 0 {
-			m.byTitle(e, hs)
-			continue
-		}
-		if len(ppl) > m.max {
-			continue // a group meeting is not a 1:1
-		}
-		var mine string
-		for _, p := range ppl {
-			if m.me[p] {
-				mine = p
-				break
-			}
-		}
-		if mine == "" {
-			continue
-		}
-		for _, email := range ppl {
-			p, ok := m.byEmail[email]
-			if !ok {
-				continue
-			}
-			failed := e.Cancelled() ||
-				partstat(e, mine) == calendar.PartStatDeclined ||
-				partstat(e, email) == calendar.PartStatDeclined
-			hs[p].occ = append(hs[p].occ, occurrence{start: e.Start, failed: failed})
-		}
-	}
-	return hs
-}
-
-// ours files an event sideways wrote. It reports false when the event has become
-// an ordinary 1:1 (the user added the peer as a guest, or the peer answered the
-// invite), which is then read like any other event.
-func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h *history) bool {
-	if e.Cancelled() {
-		return true // deleted: a dismissal (calendarDismissals), not a 1:1
-	}
-	switch e.Tag {
-	case calendar.TagSuggestion:
-		for _, email := range ppl {
-			if !m.me[email] {
-				return false // guests were added: it is a real meeting now
-			}
-		}
-		if e.Cancelled() {
-			return true
-		}
-		if e.Start.After(now) {
-			h.open = append(h.open, e)
-		} else {
-			h.stale = append(h.stale, e)
-		}
-		return true
-	case calendar.TagInvite:
-		email := ""
-		for _, x := range ppl {
-			if !m.me[x] {
-				email = x
-			}
-		}
-		if e.Cancelled() || !e.Start.After(now) || email == "" {
-			return false
-		}
-		if partstat(e, email) == calendar.PartStatNeedsAction {
-			h.open = append(h.open, e)
-			return true
-		}
-	}
-	return false
-}
-
-// byTitle matches an event without attendee data by the peer names in its title.
-func (m *matcher) byTitle(e *calendar.Event, hs []history) {
-	w := words(e.Summary)
-	var (
-		first []int        // the peers of the first name found
-		seen  map[int]bool // the peers matched, once a second name is found
-	)
-	for i, word := range w {
-		for _, n := range m.lengths[word] {
-			if i+n > len(w) {
-				continue
-			}
-			key := word
-			if n > 1 {
-				key = strings.Join(w[i:i+n], " ")
-			}
-			ps := m.names[key]
-			switch {
-			case len(ps) == 0:
-				continue
-			case first == nil:
-				first = ps // a name's peers are distinct
-			case seen == nil:
-				seen = make(map[int]bool, len(first)+len(ps))
-				for _, p := range first {
-					seen[p] = true
-				}
-			}
-			for _, p := range ps {
-				if seen != nil {
-					if seen[p] {
-						continue
-					}
-					seen[p] = true
-				}
-				hs[p].occ = append(hs[p].occ, occurrence{start: e.Start, failed: e.Cancelled()})
-			}
-		}
-	}
 }
 
 // Assess decides, for every peer in roster order, its history, settings and state.
@@ -425,15 +184,18 @@ func (e *Engine) assess(ctx context.Context, in *Input) ([]Assessment, []history
 			if o.failed {
 				if streakOpen {
 					a.CancelledStreak++
+					a.Behind = append(a.Behind, Behind{Event: o.ev, Missed: cmp.Or(o.missed, missedCancel)})
 				}
 				continue
 			}
 			streakOpen = false
 			if a.LastMet.IsZero() {
 				a.LastMet = o.start.In(loc)
+				a.Behind = append(a.Behind, Behind{Event: o.ev})
 			}
 			a.MetCount++
 		}
+		slices.Reverse(a.Behind)
 		if !a.LastMet.IsZero() {
 			a.DaysSinceLast = daysBetween(a.LastMet, now)
 		}
@@ -451,7 +213,7 @@ func (e *Engine) assess(ctx context.Context, in *Input) ([]Assessment, []history
 		a.Expired = sortedEvents(h.stale)
 		for j := range dismissals {
 			d := &dismissals[j]
-			if !strings.EqualFold(d.Peer, p.Email) {
+			if !p.HasEmail(d.Peer) {
 				continue
 			}
 			until := d.At.Add(cfg.Snooze)
@@ -493,19 +255,19 @@ func state(now time.Time, a *Assessment) (State, string) {
 	case a.Skip:
 		return Skipped, fmt.Sprintf("rule %q says skip", a.Rules["skip"])
 	case !p.Until.IsZero() && today.After(p.Until.In(now.Location())):
-		return Skipped, fmt.Sprintf("past until %s", p.Until)
+		return Skipped, "its until date, " + p.Until.In(now.Location()).Format(DateFormat+" 2006") + ", has passed"
 	case !p.Since.IsZero() && today.Before(p.Since.In(now.Location())):
-		return Skipped, fmt.Sprintf("before since %s", p.Since)
+		return Skipped, "starts on its since date, " + p.Since.In(now.Location()).Format(DateFormat+" 2006")
 	case !a.NextScheduled.IsZero():
-		return Scheduled, "1:1 on " + a.NextScheduled.Format("Mon Jan 2 15:04")
+		return Scheduled, "1:1 on " + a.NextScheduled.Format(DateFormat+" at 15:04")
 	}
 	for _, o := range a.Open {
 		if o.Tag == calendar.TagSuggestion {
-			return Suggested, "suggestion open for " + o.Start.In(now.Location()).Format("Mon Jan 2 15:04")
+			return Suggested, "suggestion open for " + o.Start.In(now.Location()).Format(DateFormat+" at 15:04")
 		}
 	}
 	if len(a.Open) > 0 {
-		return Invited, "invite pending for " + a.Open[0].Start.In(now.Location()).Format("Mon Jan 2 15:04")
+		return Invited, "invite pending for " + a.Open[0].Start.In(now.Location()).Format(DateFormat+" at 15:04")
 	}
 	switch {
 	case !a.SnoozedUntil.IsZero():
@@ -513,11 +275,11 @@ func state(now time.Time, a *Assessment) (State, string) {
 	case a.LastMet.IsZero():
 		return NeverMet, "no 1:1 in the look-back window"
 	case a.DaysSinceLast >= cad:
-		return Overdue, fmt.Sprintf("last met %d days ago, cadence %s", a.DaysSinceLast, a.Cadence.Name)
+		return Overdue, fmt.Sprintf("last met %s, cadence %s", ago(a.DaysSinceLast), a.Cadence.Name)
 	case a.DaysSinceLast >= cad-lead:
-		return Due, fmt.Sprintf("last met %d days ago, cadence %s; due %s", a.DaysSinceLast, a.Cadence.Name, a.DueAt.Format("Mon Jan 2"))
+		return Due, fmt.Sprintf("last met %s, cadence %s; due %s", ago(a.DaysSinceLast), a.Cadence.Name, a.DueAt.Format(DateFormat))
 	}
-	return OK, fmt.Sprintf("last met %d days ago, cadence %s", a.DaysSinceLast, a.Cadence.Name)
+	return OK, fmt.Sprintf("last met %s, cadence %s", ago(a.DaysSinceLast), a.Cadence.Name)
 }
 
 // civil returns midnight of t's date in t's zone.

@@ -229,7 +229,7 @@ func peerReport(cfg *config.Config, now, from, dataFrom time.Time, a *Assessment
 	}
 	recorded := 0
 	for _, d := range ds {
-		if strings.EqualFold(d.Peer, a.Peer.Email) && !d.At.Before(from) && !d.At.After(now) {
+		if a.Peer.HasEmail(d.Peer) && !d.At.Before(from) && !d.At.After(now) {
 			recorded++
 			pr.Marks = append(pr.Marks, Mark{MarkDismissed, d.At.In(loc)})
 		}

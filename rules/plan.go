@@ -40,9 +40,13 @@ type Action struct {
 	// means no more fit in the horizon. Nil for a withdraw.
 	Alternatives []calendar.Interval
 	// PassedOver says why earlier days were not used, one line per day a cap
-	// refused ("Tue 2026-11-24: peer_1on1s_per_day: … already has 1").
+	// refused ("Tue Nov 24 already has 1 peer 1:1; the cap is 1 a day
+	// (peer_1on1s_per_day)").
 	PassedOver []string
-	Calendar   string
+	// Late, for a slot more than LateDays past the earliest day it could
+	// have had, says why in one line; empty otherwise.
+	Late     string
+	Calendar string
 	// EventID is the deterministic id of a new event, or the id of the event a
 	// move or withdraw changes.
 	EventID string
@@ -89,7 +93,7 @@ func (e *Engine) PlanContext(ctx context.Context, in *Input) (*Plan, error) {
 	cfg := e.cfg
 	now := in.Now.In(cfg.Me.Location)
 	p := &Plan{Now: now, Mode: cfg.Mode, Peers: as}
-	pl := newPlanner(cfg, in, now, as, hs, e.match.me)
+	pl := newPlanner(cfg, in, now, as, hs, e.match)
 
 	// Tidy what sideways wrote before adding anything.
 	for i := range as {
@@ -123,7 +127,7 @@ func (e *Engine) PlanContext(ctx context.Context, in *Input) (*Plan, error) {
 				pl.hold(p, *held)
 				continue
 			}
-			pl.tidy(p, Action{Kind: Move, Assessment: a, Slot: f.slot, PassedOver: f.passed, Event: keep,
+			pl.tidy(p, Action{Kind: Move, Assessment: a, Slot: f.slot, PassedOver: f.passed, Late: f.late, Event: keep,
 				Reason: "the suggested slot is now busy"})
 		}
 	}
@@ -154,13 +158,13 @@ func (e *Engine) PlanContext(ctx context.Context, in *Input) (*Plan, error) {
 		}
 		switch {
 		case pl.writes >= cfg.Caps.WritesPerRun:
-			pl.hold(p, Held{a, "writes_per_run", fmt.Sprintf("this cycle already makes %d writes", pl.writes)})
+			pl.hold(p, Held{a, "writes_per_run", writesSum(pl.writes, cfg.Caps.WritesPerRun)})
 			continue
-		case a.State == NeverMet && pl.newPeers >= cfg.Caps.NewPeersAtOnce:
-			pl.hold(p, Held{a, "new_peers_at_once", fmt.Sprintf("%d never-met peer(s) already have an open suggestion or invite", pl.newPeers)})
+		case a.State == NeverMet && pl.newPeers.total() >= cfg.Caps.NewPeersAtOnce:
+			pl.hold(p, Held{a, "new_peers_at_once", capSum(pl.newPeers.planned, pl.newPeers.open, cfg.Caps.NewPeersAtOnce, "never-met peer", "at once")})
 			continue
-		case kind == Propose && pl.suggestions >= cfg.Caps.OpenSuggestions:
-			pl.hold(p, Held{a, "open_suggestions", fmt.Sprintf("%d suggestions are already open", pl.suggestions)})
+		case kind == Propose && pl.suggestions.total() >= cfg.Caps.OpenSuggestions:
+			pl.hold(p, Held{a, "open_suggestions", capSum(pl.suggestions.planned, pl.suggestions.open, cfg.Caps.OpenSuggestions, "open suggestion", "")})
 			continue
 		}
 		f, held := pl.find(a, nil)
@@ -168,7 +172,7 @@ func (e *Engine) PlanContext(ctx context.Context, in *Input) (*Plan, error) {
 			pl.hold(p, *held)
 			continue
 		}
-		pl.act(p, Action{Kind: kind, Assessment: a, Slot: f.slot, PassedOver: f.passed,
+		pl.act(p, Action{Kind: kind, Assessment: a, Slot: f.slot, PassedOver: f.passed, Late: f.late,
 			EventID: calendar.EventID(pl.writable, strings.ToLower(a.Peer.Email), period(a, f.slot)), Period: period(a, f.slot),
 			Reason: string(a.State) + ": " + a.Why})
 	}
@@ -212,12 +216,42 @@ type planner struct {
 	perWeek  map[time.Time]int
 	planned  []calendar.Interval
 	writes   int
-	newPeers int // never-met peers with an open suggestion or invite
+	newPeers tally // never-met peers with an open suggestion or invite
 
-	suggestions int // open suggestions
+	suggestions tally // open suggestions
 }
 
-func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, hs []history, me map[string]bool) *planner {
+// tally counts what a cap bounds: open before this plan, and proposed in it.
+type tally struct{ open, planned int }
+
+func (t tally) total() int { return t.open + t.planned }
+
+// capSum says why a cap on open things holds, counting this plan's own
+// proposals apart from what was already open: "3 proposed in this plan + 1
+// already open = the cap of 4 open suggestions". what is the counted thing,
+// scope ends the sentence ("at once").
+func capSum(planned, open, limit int, what, scope string) string {
+	var parts []string
+	if planned > 0 {
+		parts = append(parts, fmt.Sprintf("%d proposed in this plan", planned))
+	}
+	if open > 0 || planned == 0 {
+		parts = append(parts, fmt.Sprintf("%d already open", open))
+	}
+	rel := "the cap of"
+	if planned+open > limit {
+		rel = "over the cap of"
+	}
+	return strings.TrimSpace(strings.Join(parts, " + ") + " = " + rel + " " + Plural(limit, what, "") + " " + scope)
+}
+
+// writesSum says why writes_per_run holds: "10 writes in this cycle = the
+// cap of 10 a cycle".
+func writesSum(n, limit int) string {
+	return fmt.Sprintf("%s in this cycle = the cap of %d a cycle", Plural(n, "write", ""), limit)
+}
+
+func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, hs []history, m *matcher) *planner {
 	loc := now.Location()
 	pl := &planner{
 		cfg: cfg, loc: loc, now: now, writable: in.Writable, peerBusy: in.PeerBusy,
@@ -232,10 +266,13 @@ func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, h
 		if !sp.End.After(lo) || !sp.Start.Before(hi) || e.Cancelled() || e.Tag == calendar.TagSuggestion {
 			continue
 		}
-		if declinedByMe(e, me) {
+		if declinedByMe(e, m.me) {
 			continue
 		}
-		if e.Transparent && e.Kind == calendar.KindDefault {
+		// A day off on a holidays calendar blocks its day even when marked
+		// free, as Google's public-holiday calendars mark theirs.
+		holiday := e.AllDay && m.holidays[e.Calendar]
+		if e.Transparent && e.Kind == calendar.KindDefault && !holiday {
 			continue
 		}
 		pl.busy = append(pl.busy, sp)
@@ -260,11 +297,11 @@ func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, h
 			pl.count(ev.Start, 1)
 			if ev.Tag == calendar.TagSuggestion {
 				pl.ours = append(pl.ours, ev)
-				pl.suggestions++
+				pl.suggestions.open++
 			}
 		}
 		if len(a.Open) > 0 && a.LastMet.IsZero() {
-			pl.newPeers++
+			pl.newPeers.open++
 		}
 	}
 	return pl
@@ -309,8 +346,8 @@ func weekStart(t time.Time) time.Time {
 // tidy records a withdraw or move unless this cycle's writes are used up.
 func (pl *planner) tidy(p *Plan, a Action) {
 	if pl.writes >= pl.cfg.Caps.WritesPerRun {
-		pl.hold(p, Held{a.Assessment, "writes_per_run", fmt.Sprintf("%s of the suggestion on %s waits: this cycle already makes %d writes",
-			a.Kind, a.Event.Start.In(pl.loc).Format("Mon Jan 2 15:04"), pl.writes)})
+		pl.hold(p, Held{a.Assessment, "writes_per_run", fmt.Sprintf("the %s of the suggestion on %s waits: %s",
+			a.Kind, a.Event.Start.In(pl.loc).Format(DateFormat+" 15:04"), writesSum(pl.writes, pl.cfg.Caps.WritesPerRun))})
 		return
 	}
 	pl.act(p, a)
@@ -328,9 +365,9 @@ func (pl *planner) act(p *Plan, a Action) {
 		// An orphan (Index -1: a peer off the roster) was never counted.
 		if a.Event.Start.After(pl.now) && a.Assessment.Index >= 0 {
 			pl.count(a.Event.Start, -1)
-			pl.suggestions--
+			pl.suggestions.open--
 			if a.Assessment.LastMet.IsZero() && len(a.Assessment.Open) == 1 {
-				pl.newPeers--
+				pl.newPeers.open--
 			}
 		}
 	case Move:
@@ -343,10 +380,10 @@ func (pl *planner) act(p *Plan, a Action) {
 		pl.planned = append(pl.planned, a.Slot)
 		pl.addHours(a.Slot)
 		if a.Kind == Propose {
-			pl.suggestions++
+			pl.suggestions.planned++
 		}
 		if a.Assessment.LastMet.IsZero() {
-			pl.newPeers++
+			pl.newPeers.planned++
 		}
 	}
 	pl.writes++
@@ -393,316 +430,13 @@ func (pl *planner) busyAt(s, e time.Time, self *calendar.Event, peer string) boo
 	return false
 }
 
-// step is the grid slots start on, in the user's zone.
-const step = 15 * time.Minute
-
-// found is the slot finder's answer.
-type found struct {
-	slot   calendar.Interval
-	passed []string
-}
-
-// target is the date a peer's meeting aims for: as soon as possible when
-// overdue or never met, the due date when due.
-func (pl *planner) target(a *Assessment) time.Time {
-	target := civil(pl.now.Add(pl.cfg.Meeting.MinNotice))
-	if a.State == Due && a.DueAt.After(target) {
-		target = a.DueAt
+// hours says a number of hours: "4.5 hours", "1 hour".
+func hours(h float64) string {
+	s := strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.2f", h), "0"), ".0")
+	if s == "1" {
+		return "1 hour"
 	}
-	return target
-}
-
-// days returns the peer's preferred days from today to the end of the
-// horizon, in the user's zone.
-func (pl *planner) days(a *Assessment) []time.Time {
-	var out []time.Time
-	latest := pl.now.Add(pl.cfg.Horizon)
-	for day := civil(pl.now); !day.After(latest); day = day.AddDate(0, 0, 1) {
-		if a.Days.Has(day.Weekday()) {
-			out = append(out, day)
-		}
-	}
-	return out
-}
-
-// slotOn returns the earliest free slot for a meeting with the peer on day, on
-// the 15-minute grid: inside the window and both people's working hours, after
-// min_notice, inside the horizon, and clear (with buffers) of my busy time,
-// planned slots, open suggestions other than self and the peer's busy time.
-// skip, when set, refuses a slot too. ok reports whether there is one; fits,
-// whether any grid slot met the bounds before busy time was looked at.
-func (pl *planner) slotOn(a *Assessment, self *calendar.Event, day time.Time, skip func(calendar.Interval) bool) (slot calendar.Interval, ok, fits bool) {
-	cfg := pl.cfg
-	dur := a.Duration
-	earliest := pl.now.Add(cfg.Meeting.MinNotice)
-	latest := pl.now.Add(cfg.Horizon)
-	peerLoc := a.Peer.Location
-	if peerLoc == nil {
-		peerLoc = pl.loc
-	}
-	free := intersect(
-		spansOn(day, []config.Span{a.Window}),
-		spansOn(day, cfg.Me.WorkingHours[day.Weekday()]),
-	)
-	free = intersect(free, peerSpans(day, peerLoc, a.Peer.WorkingHours))
-	for _, iv := range free {
-		for s := alignUp(maxTime(iv.Start, earliest), day); !s.Add(dur).After(iv.End); s = s.Add(step) {
-			e := s.Add(dur)
-			if e.After(latest) {
-				break
-			}
-			fits = true
-			slot := calendar.Interval{Start: s, End: e}
-			if pl.busyAt(s.Add(-cfg.Meeting.Buffer), e.Add(cfg.Meeting.Buffer), self, a.Peer.Email) || skip != nil && skip(slot) {
-				continue
-			}
-			return slot, true, true
-		}
-	}
-	return calendar.Interval{}, false, fits
-}
-
-// capOn names the first cap a meeting of length dur starting at s (in my zone)
-// would break, and why; "" when it breaks none. The caps bound whole days and
-// weeks, so the answer holds for every slot of s's day.
-func (pl *planner) capOn(s time.Time, dur time.Duration) (key, detail string) {
-	caps := pl.cfg.Caps
-	day := civil(s)
-	if n := pl.perWeek[weekStart(s)]; n >= caps.PeerPerWeek {
-		return "peer_1on1s_per_week", fmt.Sprintf("week of %s already has %d", weekStart(s).Format("2006-01-02"), n)
-	}
-	if n := pl.perDay[day]; n >= caps.PeerPerDay {
-		return "peer_1on1s_per_day", fmt.Sprintf("%s already has %d", day.Format("Mon 2006-01-02"), n)
-	}
-	limit := time.Duration(caps.MeetingHoursPerDay * float64(time.Hour))
-	if h := pl.hours[day]; h+dur > limit {
-		return "meeting_hours_per_day", fmt.Sprintf("%s already has %s of meetings", day.Format("Mon 2006-01-02"), hours(h))
-	}
-	return "", ""
-}
-
-// find looks for the best slot for a peer, near its due date, under the
-// calendar constraints and the per-day, per-week and meeting-hour caps. self is
-// the open suggestion being moved, if any. It returns the slot and why earlier
-// days were passed over, or what held it back.
-func (pl *planner) find(a *Assessment, self *calendar.Event) (found, *Held) {
-	cfg := pl.cfg
-	loc := pl.loc
-	target := pl.target(a)
-	if self != nil {
-		pl.count(self.Start, -1)
-		defer pl.count(self.Start, 1)
-	}
-	peerLoc := a.Peer.Location
-	if peerLoc == nil {
-		peerLoc = loc
-	}
-
-	type cand struct {
-		day  time.Time
-		slot calendar.Interval
-	}
-	var cands []cand
-	var (
-		anyDay, anyOverlap, anyFree bool
-		capHits                     = map[string]int{}
-		capDetail                   = map[string]string{}
-	)
-	type note struct {
-		day  time.Time
-		text string
-	}
-	var notes []note
-	for _, day := range pl.days(a) {
-		anyDay = true
-		slot, ok, fits := pl.slotOn(a, self, day, nil)
-		anyOverlap = anyOverlap || fits
-		if !ok {
-			continue
-		}
-		anyFree = true
-		if key, detail := pl.capOn(slot.Start, a.Duration); key != "" {
-			if capHits[key] == 0 {
-				capDetail[key] = detail
-			}
-			capHits[key]++
-			notes = append(notes, note{day, fmt.Sprintf("%s: %s (%s)", day.Format("Mon Jan 2"), detail, key)})
-			continue
-		}
-		cands = append(cands, cand{day, slot})
-	}
-	if len(cands) == 0 {
-		h := &Held{Assessment: a, Cap: NoSlot}
-		switch {
-		case !anyDay:
-			h.Detail = "no preferred day in the horizon"
-		case !anyOverlap:
-			h.Detail = fmt.Sprintf("no overlap of working hours (%s, %s) with the %s window on %s in the next %d days",
-				loc, peerLoc, a.Window.From.String()+"-"+a.Window.To.String(), a.Days, int(cfg.Horizon.Hours()/24))
-		case !anyFree:
-			h.Detail = "the calendar is full in every matching slot"
-		default:
-			for _, key := range []string{"peer_1on1s_per_week", "peer_1on1s_per_day", "meeting_hours_per_day"} {
-				if capHits[key] > capHits[h.Cap] || h.Cap == NoSlot && capHits[key] > 0 {
-					h.Cap, h.Detail = key, capDetail[key]
-				}
-			}
-		}
-		return found{}, h
-	}
-	best := slices.MinFunc(cands, func(x, y cand) int {
-		return cmp.Or(cmp.Compare(distance(x.day, target), distance(y.day, target)), x.day.Compare(y.day))
-	})
-	f := found{slot: best.slot}
-	for _, n := range notes {
-		if n.day.Before(best.day) && !n.day.Before(target) {
-			f.passed = append(f.passed, n.text)
-		}
-	}
-	return f, nil
-}
-
-// distance is how far day is from target, either way.
-func distance(day, target time.Time) time.Duration {
-	if d := day.Sub(target); d >= 0 {
-		return d
-	}
-	return target.Sub(day)
-}
-
-// MaxAlternatives is how many other slots a suggestion offers at most.
-const MaxAlternatives = 2
-
-// alternatives returns up to MaxAlternatives other slots for an action's
-// meeting, for a user the chosen slot does not suit. It runs once every action
-// of the plan has its slot, so an alternative is never another action's slot
-// or within its buffer (nor within the action's own). Each obeys every bound
-// the chosen slot obeys (preferred days, window, both people's working hours,
-// min_notice, horizon, busy time with buffers) and every cap as if the user
-// took it instead of the chosen slot: the chosen slot's count and hours are set
-// aside while an alternative is checked. Alternatives fall on days other than
-// the chosen slot's and each other's, nearest the target first; only when no
-// other day has room does one share a day (never overlapping). They come back
-// in time order.
-func (pl *planner) alternatives(x *Action) []calendar.Interval {
-	a := x.Assessment
-	var self *calendar.Event
-	if x.Kind == Move {
-		self = x.Event // its old time is being given up
-	}
-	pl.count(x.Slot.Start, -1)
-	pl.shiftHours(x.Slot, -1)
-	defer func() {
-		pl.count(x.Slot.Start, 1)
-		pl.shiftHours(x.Slot, 1)
-	}()
-	target := pl.target(a)
-	days := pl.days(a)
-	slices.SortStableFunc(days, func(p, q time.Time) int {
-		return cmp.Compare(distance(p, target), distance(q, target))
-	})
-	chosen := civil(x.Slot.Start.In(pl.loc))
-	var alts []calendar.Interval
-	taken := func(s calendar.Interval) bool {
-		return slices.ContainsFunc(alts, s.Overlaps)
-	}
-	fits := func(s calendar.Interval) bool {
-		key, _ := pl.capOn(s.Start, a.Duration)
-		return key == ""
-	}
-	// One per day, on days other than the chosen slot's.
-	for _, day := range days {
-		if len(alts) == MaxAlternatives {
-			break
-		}
-		if day.Equal(chosen) {
-			continue
-		}
-		if slot, ok, _ := pl.slotOn(a, self, day, nil); ok && fits(slot) {
-			alts = append(alts, slot)
-		}
-	}
-	// Then, if still short, more times on days with room: the chosen slot's
-	// day, or an alternative's.
-	for _, day := range days {
-		for len(alts) < MaxAlternatives {
-			slot, ok, _ := pl.slotOn(a, self, day, taken)
-			if !ok || !fits(slot) {
-				break
-			}
-			alts = append(alts, slot)
-		}
-	}
-	slices.SortFunc(alts, func(p, q calendar.Interval) int { return p.Start.Compare(q.Start) })
-	return alts
-}
-
-// spansOn places time-of-day spans on a date in the date's zone, so DST is
-// always right.
-func spansOn(day time.Time, spans []config.Span) []calendar.Interval {
-	var out []calendar.Interval
-	y, m, d := day.Date()
-	for _, s := range spans {
-		out = append(out, calendar.Interval{
-			Start: time.Date(y, m, d, 0, int(s.From), 0, 0, day.Location()),
-			End:   time.Date(y, m, d, 0, int(s.To), 0, 0, day.Location()),
-		})
-	}
-	return out
-}
-
-// peerSpans returns the peer's working time, in the peer's zone, on the peer's
-// dates that overlap my date day.
-func peerSpans(day time.Time, loc *time.Location, wh config.WorkingHours) []calendar.Interval {
-	var out []calendar.Interval
-	pd := civil(day.In(loc)).AddDate(0, 0, -1)
-	end := day.AddDate(0, 0, 1)
-	for ; pd.Before(end); pd = pd.AddDate(0, 0, 1) {
-		out = append(out, spansOn(pd, wh[pd.Weekday()])...)
-	}
-	return out
-}
-
-// intersect returns the overlaps of two lists of disjoint, sorted intervals.
-func intersect(a, b []calendar.Interval) []calendar.Interval {
-	var out []calendar.Interval
-	for _, x := range a {
-		for _, y := range b {
-			s, e := maxTime(x.Start, y.Start), minTime(x.End, y.End)
-			if e.After(s) {
-				out = append(out, calendar.Interval{Start: s, End: e})
-			}
-		}
-	}
-	slices.SortFunc(out, func(x, y calendar.Interval) int { return x.Start.Compare(y.Start) })
-	return out
-}
-
-// alignUp rounds t up to the slot grid, counted from midnight of day.
-func alignUp(t, day time.Time) time.Time {
-	off := t.Sub(day)
-	if r := off % step; r != 0 {
-		off += step - r
-	}
-	return day.Add(off)
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-func hours(d time.Duration) string {
-	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.2f", d.Hours()), "0"), ".0") + "h"
+	return s + " hours"
 }
 
 // warnings are the relationship-health messages of PRODUCT §1 and §4.
@@ -721,7 +455,7 @@ func warnings(cfg *config.Config, now time.Time, as []Assessment) []string {
 	}
 	if goal := cfg.Goals.MinStandingPeers; standing < goal {
 		dept := cmp.Or(cfg.Me.Department, "your department")
-		out = append(out, fmt.Sprintf("only %d peers outside %s have a standing cadence; aim for %d", standing, dept, goal))
+		out = append(out, fmt.Sprintf("only %s outside %s %s a standing cadence; aim for %d", Plural(standing, "peer", ""), dept, map[bool]string{true: "has", false: "have"}[standing == 1], goal))
 	}
 	for i := range as {
 		a := &as[i]
@@ -733,7 +467,7 @@ func warnings(cfg *config.Config, now time.Time, as []Assessment) []string {
 	for i := range as {
 		a := &as[i]
 		if a.Peer.Tier == "right-now" && !a.Peer.Until.IsZero() && civil(now).After(a.Peer.Until.In(now.Location())) {
-			out = append(out, fmt.Sprintf("%s: right-now tier ended %s; make them forever or take them off the roster", a.Peer.Name, a.Peer.Until))
+			out = append(out, fmt.Sprintf("%s: right-now tier ended %s; make them forever or take them off the roster", a.Peer.Name, a.Peer.Until.In(now.Location()).Format(DateFormat+" 2006")))
 		}
 	}
 	return out

@@ -32,17 +32,32 @@ const MinQuestions = 5
 
 // Questions returns the prep questions for a meeting with the peer: their own
 // first, then the bank, rotated by how often you have met so repeat meetings
-// bring fresh questions.
-func Questions(a *Assessment) []string {
-	qs := append([]string(nil), a.Peer.Questions...)
+// bring fresh questions. A question that asks what an agenda topic already
+// asks (see similar) is left out, so the meeting never asks twice; there are
+// always at least MinQuestions while the bank has enough that differ.
+func Questions(cfg *config.Config, a *Assessment) []string {
+	dup := func(q string, qs []string) bool {
+		for _, it := range cfg.Meeting.Agenda {
+			if similar(q, it.Topic) {
+				return true
+			}
+		}
+		for _, x := range qs {
+			if similar(q, x) {
+				return true
+			}
+		}
+		return false
+	}
+	var qs []string
+	for _, q := range a.Peer.Questions {
+		if !dup(q, qs) {
+			qs = append(qs, q)
+		}
+	}
 	n := max(MinQuestions, len(qs)+2)
 	for i := 0; len(qs) < n && i < len(questionBank); i++ {
-		q := questionBank[(a.MetCount*3+i)%len(questionBank)]
-		dup := false
-		for _, x := range qs {
-			dup = dup || x == q
-		}
-		if !dup {
+		if q := questionBank[(a.MetCount*3+i)%len(questionBank)]; !dup(q, qs) {
 			qs = append(qs, q)
 		}
 	}
@@ -82,10 +97,14 @@ func SuggestionText(cfg *config.Config, a *Action) string {
 	loc := cfg.Me.Location
 	var b strings.Builder
 	fmt.Fprintf(&b, "Why now: %s.\n", whyNow(as))
-	fmt.Fprintf(&b, "When: %s.\n\n", slotText(a.Slot, loc, p))
+	fmt.Fprintf(&b, "When: %s.\n", slotText(a.Slot, loc, p))
+	if a.Late != "" {
+		fmt.Fprintf(&b, "Not sooner: %s.\n", a.Late)
+	}
+	b.WriteString("\n")
 	agenda(&b, cfg, as)
 	b.WriteString("\nQuestions to bring:\n")
-	for _, q := range Questions(as) {
+	for _, q := range Questions(cfg, as) {
 		fmt.Fprintf(&b, "  - %s\n", q)
 	}
 	if notes := strings.TrimSpace(p.Notes); notes != "" {
@@ -146,38 +165,103 @@ func span(d time.Duration) string {
 // questions only, never the private notes or the analysis behind it.
 func InviteText(cfg *config.Config, a *Action) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "A peer 1:1 between %s and %s: %s in three parts.\n\n", cfg.Me.FirstName(), a.Assessment.Peer.FirstName(), minutes(a.Assessment.Duration))
+	fmt.Fprintf(&b, "A peer 1:1 between %s and %s: %s in %s.\n\n", cfg.Me.FirstName(), a.Assessment.Peer.FirstName(), minutes(a.Assessment.Duration), parts(len(cfg.Meeting.Agenda)))
 	agenda(&b, cfg, a.Assessment)
 	b.WriteString("\nA few questions to get us going:\n")
-	for _, q := range Questions(a.Assessment) {
+	for _, q := range Questions(cfg, a.Assessment) {
 		fmt.Fprintf(&b, "  - %s\n", q)
 	}
 	return b.String()
 }
 
 // Invitation is a short message the user can send the peer: it names the
-// meeting, says why, and offers a few questions. Nothing private is in it.
+// meeting, says why in the words a person would use for where the two of
+// them stand (never met, a run of cancelled 1:1s, a long gap, a regular
+// catch-up coming due), and offers a few questions. Nothing private is in it.
 func Invitation(cfg *config.Config, a *Action) string {
 	as := a.Assessment
 	p := as.Peer
-	var why string
-	switch {
-	case as.LastMet.IsZero():
-		why = "We haven't really had a chance to talk one-on-one, and I'd like to change that before we need something from each other."
-	default:
-		why = fmt.Sprintf("It's been %s since we last caught up properly, and I'd like to keep that going.", days(time.Duration(as.DaysSinceLast)*24*time.Hour))
-	}
-	qs := Questions(as)
+	qs := Questions(cfg, as)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hi %s,\n\n", p.FirstName())
-	fmt.Fprintf(&b, "%s Would you be up for a %d-minute peer 1:1 (\"%s\") on %s?\n", why, int(as.Duration.Minutes()), Title(cfg, p), slotText(a.Slot, cfg.Me.Location, p))
-	b.WriteString("I'd suggest we split it three ways: what's keeping you up at night, what I'm working on, and where we might help each other.\n\n")
-	b.WriteString("A few things I'd love to hear about:\n")
+	fmt.Fprintf(&b, "%s Would you be up for a %d-minute peer 1:1 (\"%s\") on %s?\n", invitationWhy(as), int(as.Duration.Minutes()), Title(cfg, p), slotText(a.Slot, cfg.Me.Location, p))
+	if topics := agendaTopics(cfg); topics != "" {
+		end := "."
+		if strings.HasSuffix(topics, "?\"") || strings.HasSuffix(topics, ".\"") || strings.HasSuffix(topics, "!\"") {
+			end = "" // the topic's own mark ends the sentence
+		}
+		fmt.Fprintf(&b, "I'd suggest we split it %s: %s%s\n", ways(len(cfg.Meeting.Agenda)), topics, end)
+	}
+	b.WriteString("\nA few things I'd love to hear about:\n")
 	for _, q := range qs[:min(3, len(qs))] {
 		fmt.Fprintf(&b, "  - %s\n", q)
 	}
 	fmt.Fprintf(&b, "\nThanks,\n%s", cfg.Me.FirstName())
 	return b.String()
+}
+
+// invitationWhy is the invitation's opening: one sentence that fits where
+// the two people stand, and never says to keep going what has lapsed.
+func invitationWhy(a *Assessment) string {
+	gap := Duration(time.Duration(a.DaysSinceLast) * 24 * time.Hour)
+	switch {
+	case a.LastMet.IsZero() && a.CancelledStreak > 0:
+		return "We've tried to get a one-on-one going, but it hasn't happened yet, and I'd still really like to."
+	case a.LastMet.IsZero():
+		return "We haven't really had a chance to talk one-on-one, and I'd like to change that before we need something from each other."
+	case a.CancelledStreak == 1:
+		return fmt.Sprintf("Our last 1:1 fell through, and it's now been %s since we properly caught up, so I'd like to get one back on the calendar.", gap)
+	case a.CancelledStreak > 1:
+		return fmt.Sprintf("Our last %d 1:1s fell through, and it's now been %s since we properly caught up, so I'd like to get us back on track.", a.CancelledStreak, gap)
+	case a.DaysSinceLast >= 2*max(a.Cadence.Days(), 1) && a.DaysSinceLast >= 30:
+		return fmt.Sprintf("It's been %s since we last caught up properly, which is far longer than I'd like, so I'd like to pick our 1:1s back up.", gap)
+	case a.DaysSinceLast >= a.Cadence.Days():
+		return fmt.Sprintf("It's been %s since we last caught up properly, a bit longer than usual, and I'd like to get our next 1:1 in.", gap)
+	}
+	return fmt.Sprintf("Our last 1:1 was %s ago and I've found them really useful, so I'd like to keep them going.", gap)
+}
+
+// agendaTopics lists the agenda's topics as written, quoted, so a topic
+// phrased as a question keeps its grammar: "What's keeping you up at
+// night?", "What I'm working on" and "Where might we help each other?".
+func agendaTopics(cfg *config.Config) string {
+	var ts []string
+	for _, it := range cfg.Meeting.Agenda {
+		if t := strings.TrimSpace(it.Topic); t != "" {
+			ts = append(ts, "\""+t+"\"")
+		}
+	}
+	switch len(ts) {
+	case 0:
+		return ""
+	case 1:
+		return ts[0]
+	}
+	return strings.Join(ts[:len(ts)-1], ", ") + " and " + ts[len(ts)-1]
+}
+
+var numberWords = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+
+// parts says how many parts an agenda has: "three parts", "one part".
+func parts(n int) string {
+	if n == 1 {
+		return "one part"
+	}
+	if n < len(numberWords) {
+		return numberWords[n] + " parts"
+	}
+	return fmt.Sprintf("%d parts", n)
+}
+
+// ways says how many ways a meeting is split: "three ways", "in two".
+func ways(n int) string {
+	if n == 2 {
+		return "in two"
+	}
+	if n < len(numberWords) {
+		return numberWords[n] + " ways"
+	}
+	return fmt.Sprintf("%d ways", n)
 }
 
 func agenda(b *strings.Builder, cfg *config.Config, a *Assessment) {
@@ -198,13 +282,25 @@ func whyNow(a *Assessment) string {
 		src = fmt.Sprintf("rule %q", rule)
 	}
 	if a.LastMet.IsZero() {
-		return fmt.Sprintf("no 1:1 with %s in the look-back window; cadence %s from %s", a.Peer.FirstName(), a.Cadence.Name, src)
+		s := fmt.Sprintf("no 1:1 with %s in the look-back window; cadence %s from %s", a.Peer.FirstName(), a.Cadence.Name, src)
+		if a.CancelledStreak > 0 {
+			s += fmt.Sprintf("; %s cancelled or declined", missedWere(a.CancelledStreak))
+		}
+		return s
 	}
 	s := fmt.Sprintf("last met %s (%s); cadence %s from %s", ago(a.DaysSinceLast), a.LastMet.Format("Mon Jan 2"), a.Cadence.Name, src)
 	if a.CancelledStreak > 0 {
-		s += fmt.Sprintf("; the last %d were cancelled or declined", a.CancelledStreak)
+		s += fmt.Sprintf("; since then %s cancelled or declined", missedWere(a.CancelledStreak))
 	}
 	return s
+}
+
+// missedWere says how many 1:1s fell through: "one 1:1 was", "3 1:1s were".
+func missedWere(n int) string {
+	if n == 1 {
+		return "one 1:1 was"
+	}
+	return fmt.Sprintf("%d 1:1s were", n)
 }
 
 // slotText renders a slot in my zone, and in the peer's when it differs.
@@ -228,24 +324,15 @@ func slotText(s calendar.Interval, loc *time.Location, p *config.Peer) string {
 }
 
 func ago(days int) string {
-	switch days {
-	case 0:
+	if days == 0 {
 		return "today"
-	case 1:
-		return "1 day ago"
 	}
-	return fmt.Sprintf("%d days ago", days)
+	return Plural(days, "day", "") + " ago"
 }
 
-func minutes(d time.Duration) string { return fmt.Sprintf("%d minutes", int(d.Minutes())) }
+func minutes(d time.Duration) string { return Plural(int(d.Minutes()), "minute", "") }
 
-func days(d time.Duration) string {
-	n := int(d.Hours() / 24)
-	if n == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
-}
+func days(d time.Duration) string { return Plural(int(d.Hours()/24), "day", "") }
 
 // Draft is the event an action writes: a suggestion on the user's own calendar
 // (no attendees, marked free, the why and the private notes in its text), or an

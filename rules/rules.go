@@ -25,7 +25,8 @@ import (
 // PeerVars is `peer` in a rule's condition.
 type PeerVars struct {
 	Name            string    `cel:"name"`
-	Email           string    `cel:"email"`
+	Email           string    `cel:"email"`  // the primary address
+	Emails          []string  `cel:"emails"` // every address, the primary first
 	Department      string    `cel:"department"`
 	Tier            string    `cel:"tier"`
 	Interdependence string    `cel:"interdependence"`
@@ -159,7 +160,7 @@ func meVars(cfg *config.Config) MeVars {
 
 func peerVars(p *config.Peer, index int) PeerVars {
 	v := PeerVars{
-		Name: p.Name, Email: p.Email, Department: p.Department, Tier: p.Tier,
+		Name: p.Name, Email: p.Email, Emails: peerEmails(p), Department: p.Department, Tier: p.Tier,
 		Interdependence: p.Interdependence, Timezone: p.Timezone,
 		Aliases: nonNil(p.Aliases), Tags: nonNil(p.Tags), Notes: p.Notes,
 		Questions: nonNil(p.Questions), Index: int64(index),
@@ -171,6 +172,14 @@ func peerVars(p *config.Peer, index int) PeerVars {
 		v.Until = p.Until.In(time.UTC)
 	}
 	return v
+}
+
+// peerEmails is every address of the peer, the primary first.
+func peerEmails(p *config.Peer) []string {
+	if len(p.Emails) > 0 {
+		return p.Emails
+	}
+	return []string{p.Email}
 }
 
 func nonNil(s []string) []string {

@@ -275,7 +275,7 @@ func TestSinceAndWarnings(t *testing.T) {
 	want := []string{
 		"only 0 peers outside Engineering have a standing cadence; aim for 3",
 		"Tom Becker: the last 2 1:1s were cancelled or declined — cancelling when things get busy is when you need them most",
-		"Ethan Park: right-now tier ended 2026-10-31; make them forever or take them off the roster",
+		"Ethan Park: right-now tier ended Sat Oct 31 2026; make them forever or take them off the roster",
 	}
 	if diff := cmp.Diff(want, p.Warnings); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
@@ -420,8 +420,8 @@ func TestCapsBindInTurn(t *testing.T) {
 			skipNew: true,
 			want: map[string]string{
 				"p1@acme.test": "Tue 2026-12-01 10:00-10:30",
-				"p2@acme.test": "peer_1on1s_per_week: week of 2026-11-30 already has 2",
-				"p3@acme.test": "peer_1on1s_per_week: week of 2026-11-30 already has 2",
+				"p2@acme.test": "peer_1on1s_per_week: the week of Mon Nov 30 already has 2 peer 1:1s; the cap is 2 a week",
+				"p3@acme.test": "peer_1on1s_per_week: the week of Mon Nov 30 already has 2 peer 1:1s; the cap is 2 a week",
 			},
 		},
 		{
@@ -431,7 +431,7 @@ func TestCapsBindInTurn(t *testing.T) {
 			want: map[string]string{
 				"p1@acme.test": "Wed 2026-12-02 10:00-10:30",
 				"p2@acme.test": "Thu 2026-12-03 10:00-10:30",
-				"p3@acme.test": "peer_1on1s_per_day: Tue 2026-12-01 already has 1",
+				"p3@acme.test": "peer_1on1s_per_day: Tue Dec 1 already has 1 peer 1:1; the cap is 1 a day",
 			},
 		},
 		{
@@ -443,7 +443,7 @@ func TestCapsBindInTurn(t *testing.T) {
 			want: map[string]string{
 				"p1@acme.test": "Wed 2026-12-02 10:00-10:30",
 				"p2@acme.test": "Wed 2026-12-02 10:45-11:15",
-				"p3@acme.test": "meeting_hours_per_day: Tue 2026-12-01 already has 2.5h of meetings",
+				"p3@acme.test": "meeting_hours_per_day: Tue Dec 1 already has 2.5 hours of meetings; 30 minutes more would pass the cap of 2.5 hours a day",
 			},
 		},
 		{
@@ -452,7 +452,7 @@ func TestCapsBindInTurn(t *testing.T) {
 			skipOld: true,
 			want: map[string]string{
 				"n1@acme.test": "Tue 2026-12-01 10:00-10:30",
-				"n2@acme.test": "new_peers_at_once: 1 never-met peer(s) already have an open suggestion or invite",
+				"n2@acme.test": "new_peers_at_once: 1 proposed in this plan = the cap of 1 never-met peer at once",
 			},
 		},
 		{
@@ -462,7 +462,7 @@ func TestCapsBindInTurn(t *testing.T) {
 			skipNew: true,
 			want: map[string]string{
 				"p1@acme.test": "Tue 2026-12-01 10:00-10:30",
-				"p2@acme.test": "open_suggestions: 2 suggestions are already open",
+				"p2@acme.test": "open_suggestions: 1 proposed in this plan + 1 already open = the cap of 2 open suggestions",
 			},
 		},
 		{
@@ -471,7 +471,7 @@ func TestCapsBindInTurn(t *testing.T) {
 			skipNew: true,
 			want: map[string]string{
 				"p1@acme.test": "Tue 2026-12-01 10:00-10:30",
-				"p2@acme.test": "writes_per_run: this cycle already makes 1 writes",
+				"p2@acme.test": "writes_per_run: 1 write in this cycle = the cap of 1 a cycle",
 			},
 		},
 	}

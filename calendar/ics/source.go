@@ -129,10 +129,14 @@ type StaleError struct {
 	Err     error
 }
 
+// Error names the feed and the cause; the times are the caller's to word in
+// the user's zone (LastGood), so none is printed in UTC here.
 func (e *StaleError) Error() string {
-	return fmt.Sprintf("feed %s could not be refreshed since %s (%v); using its copy from %s",
-		e.Feed, e.Since.UTC().Format(time.RFC3339), e.Err, e.Fetched.UTC().Format(time.RFC3339))
+	return fmt.Sprintf("feed %s could not be refreshed: %v", e.Feed, e.Err)
 }
+
+// LastGood is when the copy in use was fetched.
+func (e *StaleError) LastGood() time.Time { return e.Fetched }
 
 func (e *StaleError) Unwrap() error { return e.Err }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,15 +93,20 @@ func demoDaemon(g *globals) (*daemon.Daemon, *config.Config, error) {
 		}
 		now = clk()
 	}
-	feed, warns, err := ics.Parse(bytes.NewReader(demo.Calendar), ics.Options{Name: "work", Floating: cfg.Me.Location})
-	if err != nil {
-		return nil, nil, fmt.Errorf("the embedded demo calendar is broken: %w", err)
-	}
-	if len(warns) > 0 {
-		return nil, nil, fmt.Errorf("the embedded demo calendar has problems: %v", warns[0])
-	}
+	data := map[string][]byte{"calendar.ics": demo.Calendar, "holidays.ics": demo.Holidays}
 	var cals []daemon.Calendar
 	for _, c := range cfg.Calendars {
+		body, ok := data[filepath.Base(c.ICS)]
+		if !ok {
+			return nil, nil, fmt.Errorf("the embedded demo config names %s, which the demo does not hold", c.ICS)
+		}
+		feed, warns, err := ics.Parse(bytes.NewReader(body), ics.Options{Name: c.Name, Floating: cfg.Me.Location})
+		if err != nil {
+			return nil, nil, fmt.Errorf("the embedded demo calendar %s is broken: %w", c.Name, err)
+		}
+		if len(warns) > 0 {
+			return nil, nil, fmt.Errorf("the embedded demo calendar %s has problems: %v", c.Name, warns[0])
+		}
 		cals = append(cals, daemon.Calendar{Name: c.Name, Source: parsed{feed}})
 	}
 	d := daemon.New(eng, cals)

@@ -39,6 +39,40 @@ type eventJSON struct {
 	Transparent  bool           `json:"transparent"`
 	Organizer    string         `json:"organizer"`
 	Attendees    []attendeeJSON `json:"attendees"`
+	// Peer is the roster peer (primary address) the event is a 1:1 with;
+	// null when none, with NotOneOnOne saying why. Missed says why a 1:1
+	// did not take place ("cancelled", "declined by you"). Without a config
+	// (--ics alone) none of the three is known and all are left out.
+	Peer        *string `json:"peer,omitempty"`
+	NotOneOnOne string  `json:"not_one_on_one,omitempty"`
+	Missed      string  `json:"missed,omitempty"`
+}
+
+// withMatch adds what the roster makes of the event (rules.MatchEvent).
+func withMatch(out *eventJSON, m rules.EventMatch) {
+	if len(m.Peers) == 0 {
+		out.NotOneOnOne = m.NotOneOnOne
+		return
+	}
+	p := m.Peers[0]
+	out.Peer, out.Missed = &p.Email, p.Missed
+}
+
+// matchCell is the text table's PEER column: the peer and how it went, or
+// why the event is not a 1:1 with anyone on the roster.
+func matchCell(m rules.EventMatch) string {
+	if len(m.Peers) == 0 {
+		return "– " + m.NotOneOnOne
+	}
+	var ps []string
+	for _, p := range m.Peers {
+		s := p.Email
+		if p.Missed != "" {
+			s += " (" + p.Missed + ")"
+		}
+		ps = append(ps, s)
+	}
+	return strings.Join(ps, ", ")
 }
 
 func toEventJSON(e *calendar.Event, loc *time.Location) eventJSON {
@@ -175,22 +209,44 @@ file or URL directly and needs no config. Floating times are read in --tz
 				}
 				return strings.Compare(a.UID, b.UID)
 			})
+			// Which events count as 1:1s, read as a cycle reads them now.
+			match := func(*calendar.Event) (rules.EventMatch, bool) { return rules.EventMatch{}, false }
+			if eng != nil {
+				clk, err := clock()
+				if err != nil {
+					return err
+				}
+				now := clk().In(loc)
+				match = func(e *calendar.Event) (rules.EventMatch, bool) { return eng.MatchEvent(e, now), true }
+			}
 			if asJSON {
 				out := make([]eventJSON, 0, len(all))
 				for i := range all {
-					out = append(out, toEventJSON(&all[i], loc))
+					e := toEventJSON(&all[i], loc)
+					if m, ok := match(&all[i]); ok {
+						withMatch(&e, m)
+					}
+					out = append(out, e)
 				}
 				return writeJSON(g.stdout, out)
 			}
 			tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "START\tEND\tSTATUS\tSUMMARY\tPEOPLE")
+			head := "START\tEND\tSTATUS\tSUMMARY\tPEOPLE"
+			if eng != nil {
+				head += "\tPEER 1:1"
+			}
+			fmt.Fprintln(tw, head)
 			for i := range all {
 				e := toEventJSON(&all[i], loc)
 				var ppl []string
 				for _, a := range e.Attendees {
 					ppl = append(ppl, a.Email+"("+a.PartStat+")")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Start, e.End, e.Status, e.Summary, strings.Join(ppl, " "))
+				row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", e.Start, e.End, e.Status, e.Summary, strings.Join(ppl, " "))
+				if m, ok := match(&all[i]); ok {
+					row += "\t" + matchCell(m)
+				}
+				fmt.Fprintln(tw, row)
 			}
 			return tw.Flush()
 		},

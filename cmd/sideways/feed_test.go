@@ -63,7 +63,7 @@ rules:
 		}
 		return out.String()
 	}
-	if out := status(); !strings.Contains(out, "Nov 9 (14d)") {
+	if out := status(); !strings.Contains(out, "Nov 9 (14 days ago)") {
 		t.Fatalf("first status does not show the 1:1 from the feed:\n%s", out)
 	}
 	var out, errb bytes.Buffer
@@ -73,23 +73,24 @@ rules:
 	broken.Store(true)
 	out.Reset()
 	out.WriteString(status())
-	if !strings.Contains(out.String(), "Nov 9 (14d)") {
+	if !strings.Contains(out.String(), "Nov 9 (14 days ago)") {
 		t.Errorf("with the feed down, status lost its last good copy:\n%s", out.String())
 	}
 	if s := out.String(); !strings.Contains(s, "! calendar offsites could not be refreshed (fetch feed offsites (http://127.0.0.1:") ||
-		!strings.Contains(s, "502 Bad Gateway); using its copy from less than a minute ago, stale after 1 hour") ||
+		!strings.Contains(s, "502 Bad Gateway); using its copy last read just now, at 09:00, stale after 1 hour") ||
 		!strings.Contains(s, "last cycle: Mon Nov 23 09:00, ok\n") {
 		t.Errorf("status does not say the feed could not be refreshed:\n%s", s)
 	}
 	t.Setenv("SIDEWAYS_NOW", "2026-11-23T11:00:00-05:00")
 	s := status()
-	if !strings.Contains(s, "! calendar offsites is stale: last read 2 hours ago (fetch feed offsites") {
+	if !strings.Contains(s, "! calendar offsites is stale: it could not be refreshed (fetch feed offsites") ||
+		!strings.Contains(s, "502 Bad Gateway); planned with its copy last read 2 hours ago, at 09:00\n") || strings.Contains(s, ":00Z") {
 		t.Errorf("two hours on, status does not say the feed is stale:\n%s", s)
 	}
 	if !strings.Contains(s, "last cycle: Mon Nov 23 09:00, ok, 1 calendar stale\n") {
 		t.Errorf("status says a bare ok with a stale calendar:\n%s", s)
 	}
-	if !strings.Contains(s, "Nov 9 (14d)") {
+	if !strings.Contains(s, "Nov 9 (14 days ago)") {
 		t.Errorf("a stale feed is still planned with, but status lost it:\n%s", s)
 	}
 	out.Reset()

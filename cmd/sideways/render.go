@@ -34,6 +34,8 @@ type peerJSON struct {
 	MetCount        int               `json:"met_count"`
 	CancelledStreak int               `json:"cancelled_streak"`
 	SnoozedUntil    *string           `json:"snoozed_until"`
+	// Emails are every address of the peer, the primary (Email) first.
+	Emails []string `json:"emails"`
 }
 
 type slotJSON struct {
@@ -52,6 +54,9 @@ type actionJSON struct {
 	Mode         config.Mode      `json:"mode"`
 	Alternatives []slotJSON       `json:"alternatives"`
 	PassedOver   []string         `json:"passed_over"`
+	// Late says in one line why a slot is far from the earliest day it
+	// could have had (rules.LateDays); empty otherwise.
+	Late string `json:"late,omitempty"`
 }
 
 type heldJSON struct {
@@ -105,6 +110,10 @@ func peersJSON(p *rules.Plan) []peerJSON {
 			Priority: a.Priority, Mode: a.Mode, Rules: a.Rules,
 			LastMet: optTime(a.LastMet, loc), NextScheduled: optTime(a.NextScheduled, loc),
 			MetCount: a.MetCount, CancelledStreak: a.CancelledStreak, SnoozedUntil: optTime(a.SnoozedUntil, loc),
+			Emails: a.Peer.Emails,
+		}
+		if len(pj.Emails) == 0 {
+			pj.Emails = []string{a.Peer.Email}
 		}
 		if !a.LastMet.IsZero() {
 			d := a.DaysSinceLast
@@ -122,7 +131,7 @@ func toPlanJSON(p *rules.Plan) planJSON {
 	for _, a := range p.Actions {
 		aj := actionJSON{Kind: a.Kind, Peer: a.Assessment.Peer.Email, Start: rfc(a.Slot.Start.In(loc)), End: rfc(a.Slot.End.In(loc)),
 			Calendar: a.Calendar, EventID: a.EventID, Reason: a.Reason, Mode: a.Mode, Alternatives: []slotJSON{},
-			PassedOver: nonNil(a.PassedOver)}
+			PassedOver: nonNil(a.PassedOver), Late: a.Late}
 		for _, s := range a.Alternatives {
 			aj.Alternatives = append(aj.Alternatives, slotJSON{rfc(s.Start.In(loc)), rfc(s.End.In(loc))})
 		}
@@ -148,37 +157,71 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// writeTable prints the relationship table: one row per peer.
+// writeTable prints the relationship table, one row per peer, and a legend
+// for what its columns and marks mean.
 func writeTable(w io.Writer, p *rules.Plan) {
 	loc := p.Now.Location()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PEER\tTIER\tCADENCE\tLAST MET\tNEXT\tSTATE\tSTREAK\tRULE")
+	fmt.Fprintln(tw, "PEER\tTIER\tCADENCE\tLAST MET\tNEXT 1:1\tSTATE\tCANCELLED\tSET BY")
 	for i := range p.Peers {
 		a := &p.Peers[i]
 		last := "never"
 		if !a.LastMet.IsZero() {
-			last = fmt.Sprintf("%s (%dd)", a.LastMet.In(loc).Format("Jan 2"), a.DaysSinceLast)
+			last = fmt.Sprintf("%s (%s)", a.LastMet.In(loc).Format("Jan 2"), daysAgo(a.DaysSinceLast))
 		}
-		next := "-"
+		next := "–"
 		if !a.NextScheduled.IsZero() {
-			next = a.NextScheduled.In(loc).Format("Mon Jan 2")
+			next = a.NextScheduled.In(loc).Format(rules.DateFormat)
 		} else if len(a.Open) > 0 {
-			next = a.Open[0].Start.In(loc).Format("Mon Jan 2") + "?"
+			next = a.Open[0].Start.In(loc).Format(rules.DateFormat) + "?"
 		}
-		streak := "-"
+		streak := "–"
 		if a.CancelledStreak > 0 {
-			streak = fmt.Sprint(a.CancelledStreak)
+			streak = fmt.Sprintf("%d in a row", a.CancelledStreak)
 		}
-		rule := a.Rules["cadence"]
+		cadence, by := a.Cadence.Name, ruleLabel(a.Rules["cadence"])
 		if a.State == rules.Skipped {
-			rule = a.Why
-			if a.Skip {
-				rule = a.Rules["skip"]
-			}
+			cadence, by = "–", skippedBy(a)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Peer.Name, a.Peer.Tier, a.Cadence.Name, last, next, a.State, streak, rule)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Peer.Name, a.Peer.Tier, cadence, last, next, a.State, streak, by)
 	}
 	tw.Flush()
+	fmt.Fprint(w, tableLegend)
+}
+
+// tableLegend explains the table's columns and marks, after it.
+const tableLegend = `
+TIER: forever is a standing relationship; right-now matters until a date.
+NEXT 1:1: the next 1:1 on your calendar; a "?" marks a suggestion or invite sideways made that is not a meeting yet.
+CANCELLED: 1:1s cancelled or declined in a row since you last met.
+SET BY: the rule that set the cadence ("default" when none did), or why a skipped peer is skipped.
+`
+
+func daysAgo(n int) string {
+	if n == 0 {
+		return "today"
+	}
+	return rules.Plural(n, "day", "") + " ago"
+}
+
+func ruleLabel(r string) string {
+	if r == rules.Default {
+		return "default"
+	}
+	return r
+}
+
+// skippedBy names what skips a peer: the rule, or the peer's dates.
+func skippedBy(a *rules.Assessment) string {
+	switch {
+	case a.Skip:
+		return ruleLabel(a.Rules["skip"])
+	case !a.Peer.Until.IsZero() && strings.Contains(a.Why, "until"):
+		return "until date"
+	case !a.Peer.Since.IsZero():
+		return "since date"
+	}
+	return a.Why
 }
 
 func writeWarnings(w io.Writer, ws []string) {
@@ -201,6 +244,9 @@ func writeActions(w io.Writer, p *rules.Plan) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, a := range p.Actions {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Kind, a.Assessment.Peer.Name, slotLine(a.Slot, loc), a.Reason)
+			if a.Late != "" {
+				fmt.Fprintf(tw, "  \t\t\tnot sooner: %s\n", a.Late)
+			}
 		}
 		tw.Flush()
 	}
@@ -216,17 +262,22 @@ func writeActions(w io.Writer, p *rules.Plan) {
 
 func slotLine(s calendar.Interval, loc *time.Location) string {
 	st, en := s.Start.In(loc), s.End.In(loc)
-	return fmt.Sprintf("%s–%s %s", st.Format("Mon Jan 2 15:04"), en.Format("15:04"), st.Format("MST"))
+	return fmt.Sprintf("%s %s–%s %s", st.Format(rules.DateFormat), st.Format("15:04"), en.Format("15:04"), st.Format("MST"))
 }
 
-// writeExplain prints, for each peer, the settings and the rule behind each,
-// and for each action the earlier days a cap refused.
+// writeExplain prints, for each action the earlier days a cap refused, and
+// for each peer the settings and the rule behind each, and the events behind
+// when you last met and the cancelled streak.
 func writeExplain(w io.Writer, p *rules.Plan) {
+	loc := p.Now.Location()
 	for _, a := range p.Actions {
-		if len(a.PassedOver) == 0 {
+		if len(a.PassedOver) == 0 && a.Late == "" {
 			continue
 		}
 		fmt.Fprintf(w, "\nWhy %s's slot is not sooner:\n", a.Assessment.Peer.Name)
+		if a.Late != "" {
+			fmt.Fprintf(w, "  %s\n", a.Late)
+		}
 		for _, n := range a.PassedOver {
 			fmt.Fprintf(w, "  - %s\n", n)
 		}
@@ -244,7 +295,7 @@ func writeExplain(w io.Writer, p *rules.Plan) {
 		}
 		vals := map[string]string{
 			"mode": string(a.Mode), "days": a.Days.String(), "window": a.Window.From.String() + "-" + a.Window.To.String(),
-			"duration": a.Duration.String(), "location": a.Location,
+			"duration": rules.Duration(a.Duration), "location": a.Location,
 		}
 		for _, k := range []string{"mode", "days", "window", "duration", "location"} {
 			if a.Rules[k] != rules.Default {
@@ -252,7 +303,23 @@ func writeExplain(w io.Writer, p *rules.Plan) {
 			}
 		}
 		fmt.Fprintln(w)
+		for _, b := range a.Behind {
+			what := "last met"
+			if b.Missed != "" {
+				what = b.Missed
+			}
+			fmt.Fprintf(w, "      %s: %s\n", what, eventLine(b.Event, loc))
+		}
 	}
+}
+
+// eventLine names an event for a person: when, its title and calendar.
+func eventLine(e *calendar.Event, loc *time.Location) string {
+	when := e.Start.In(loc).Format(rules.DateFormat + " 2006 15:04")
+	if e.AllDay {
+		when = e.Start.UTC().Format(rules.DateFormat+" 2006") + " (all day)"
+	}
+	return fmt.Sprintf("%s %q (%s)", when, e.Summary, e.Calendar)
 }
 
 func ruleName(r string) string {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/daemon"
+	"github.com/sidewayscal/sideways/rules"
 )
 
 func newRunCommand(g *globals) *cobra.Command {
@@ -70,7 +71,7 @@ func (g *globals) runOnce(ctx context.Context) error {
 				slotLine(x.Action.Slot, cfg.Me.Location), x.EventID, note)
 		}
 		for _, p := range res.Dismissed {
-			fmt.Fprintf(g.stdout, "dismissed\t%s\tsnoozed for %s\n", p, cfg.Snooze)
+			fmt.Fprintf(g.stdout, "dismissed\t%s\tsnoozed for %s\n", p, rules.Duration(cfg.Snooze))
 		}
 		if res.Plan != nil {
 			for _, w := range res.Plan.Warnings {

@@ -31,8 +31,16 @@ import _ "embed"
 //go:embed calendar.ics
 var Calendar []byte
 
+// Holidays is the sample's public-holiday calendar (US), its events marked
+// free as Google's public-holiday calendars mark theirs; the config marks it
+// holidays: true, so the plan keeps off Thanksgiving.
+//
+//go:embed holidays.ics
+var Holidays []byte
+
 // Config is the sample's sideways.yaml: the user, a dozen peers in importance
-// order and the rules. Its one calendar is "calendar.ics", which is Calendar; its
+// order and the rules. Its calendars are "calendar.ics" (Calendar) and
+// "holidays.ics" (Holidays); its
 // mode is report, so the demo never writes anything.
 //
 //go:embed sideways.yaml

@@ -246,13 +246,13 @@ func series() {
 		location:  "Zoom",
 		organizer: &tom, attendees: acc(tom, me, ava, ethan, diego)})
 
-	// Vacation in August and Thanksgiving: all-day, opaque, out of office.
+	// Vacation in August and the day after Thanksgiving: all-day, opaque. Thanksgiving
+	// is on holidays.ics (marked free): only holidays: true keeps the plan off it.
 	allDay("ooo-vacation-2026@acme.test", "OOO: vacation (Outer Banks)", date(8, 10), date(8, 14), true)
-	allDay("ooo-thanksgiving-2026@acme.test", "OOO: Thanksgiving", date(11, 26), date(11, 27), true)
+	allDay("ooo-thanksgiving-2026@acme.test", "OOO: day after Thanksgiving", date(11, 27), date(11, 27), true)
 	// Company holidays: transparent reminders.
 	allDay("holiday-20260703@acme.test", "Company holiday: Independence Day (observed)", date(7, 3), date(7, 3), false)
 	allDay("holiday-20260907@acme.test", "Company holiday: Labor Day", date(9, 7), date(9, 7), false)
-	allDay("holiday-20261126@acme.test", "Company holiday: Thanksgiving", date(11, 26), date(11, 27), false)
 	allDay("holiday-20261224@acme.test", "Company holiday: winter break", date(12, 24), date(12, 25), false)
 }
 
@@ -443,7 +443,7 @@ func skipDay(d time.Time) bool {
 }
 
 // upcoming is Nov 23 - Dec 31, written out by hand: the week of Nov 23 has room
-// on Tue and Wed (Thu and Fri are Thanksgiving); the week of Nov 30 is packed, so
+// on Tue and Wed (Thu is Thanksgiving, Fri a day off); the week of Nov 30 is packed, so
 // the caps bite; the weeks of Dec 7 and Dec 14 have room again.
 func upcoming() {
 	dir := []person{ben, chloe, diego, emma}
