@@ -84,7 +84,7 @@ func (d *Daemon) Gather(ctx context.Context) (*rules.Input, error) {
 		evs, err := c.Source.Events(ctx, from, to)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, stopped(ctx, "calendar "+c.Name+" did not answer")
 			}
 			d.Logger.Warn("calendar unreadable; using the others", "calendar", c.Name, "err", err)
 			errs = append(errs, &FeedError{Calendar: c.Name, Err: err})
@@ -110,7 +110,7 @@ func (d *Daemon) Gather(ctx context.Context) (*rules.Input, error) {
 		busy, warns, err := d.PeerBusy(ctx, emails, now, now.Add(cfg.Horizon))
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, stopped(ctx, "peers' free/busy did not answer")
 			}
 			errs = append(errs, fmt.Errorf("peers' free/busy: %w; planning with working hours only", err))
 		}
