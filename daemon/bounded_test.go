@@ -28,6 +28,7 @@ func TestCycleLimit(t *testing.T) {
 		time.Minute:      30 * time.Second,
 		15 * time.Minute: 5 * time.Minute,
 		24 * time.Hour:   5 * time.Minute,
+		0:                5 * time.Minute,
 	} {
 		if got := CycleLimit(poll); got != want {
 			t.Errorf("CycleLimit(%s) = %s, want %s", poll, got, want)

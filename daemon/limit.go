@@ -12,9 +12,13 @@ import (
 const MaxCycle = 5 * time.Minute
 
 // CycleLimit is how long one cycle may take: half the poll interval, at most
-// MaxCycle. A cycle still running then is stopped and fails, so a stalled
-// server can never hold the daemon past its next cycle.
+// MaxCycle (MaxCycle when poll is unset). A cycle still running then is
+// stopped and fails, so a stalled server can never hold the daemon past its
+// next cycle.
 func CycleLimit(poll time.Duration) time.Duration {
+	if poll <= 0 {
+		return MaxCycle
+	}
 	return min(poll/2, MaxCycle)
 }
 

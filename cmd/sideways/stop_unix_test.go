@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -123,6 +124,49 @@ func TestRunStopsOnSignalWhileGoogleStalls(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunStopsOnSIGTERMOnAHostileFeed: a feed whose recurrence rules never
+// match (FREQ=HOURLY;BYSETPOS=2 from 2020) keeps a cycle busy in work that
+// may not look at the signal. sideways run still exits 0 within 10 seconds
+// of SIGTERM: by itself if the work stops, else when the grace runs out.
+func TestRunStopsOnSIGTERMOnAHostileFeed(t *testing.T) {
+	dir := t.TempDir()
+	feed := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+	for i := range 4 {
+		feed += fmt.Sprintf("BEGIN:VEVENT\r\nUID:spin%d\r\nDTSTART:20200101T000000Z\r\nDTEND:20200101T003000Z\r\n"+
+			"RRULE:FREQ=HOURLY;BYSETPOS=2\r\nSUMMARY:spin\r\nEND:VEVENT\r\n", i)
+	}
+	feed += "END:VCALENDAR\r\n"
+	if err := os.WriteFile(filepath.Join(dir, "spin.ics"), []byte(feed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "sideways.yaml")
+	if err := os.WriteFile(cfg, []byte(`me:
+  name: Alex Rivera
+  emails: [alex@acme.test]
+  timezone: America/New_York
+calendars:
+  - name: spin
+    ics: spin.ics
+mode: report
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SIDEWAYS_CONFIG", cfg)
+	t.Setenv("SIDEWAYS_STATE_DIR", filepath.Join(dir, "state"))
+	w := &gworld{t: t, dir: dir, now: time.Now()}
+	p := w.start("run")
+	waitFor(t, "the daemon runs", func() bool {
+		b, _ := os.ReadFile(p.stderr)
+		return strings.Contains(string(b), `msg="sideways running"`)
+	})
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if status, stderr := p.exit(t, 10*time.Second); status != 0 || strings.Contains(stderr, "panic") {
+		t.Errorf("exit status %d, want 0; stderr:\n%s", status, stderr)
 	}
 }
 
