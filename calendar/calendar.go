@@ -184,8 +184,15 @@ type Source interface {
 var (
 	// ErrSyncExpired: the provider refused an incremental-sync cursor; resync fully.
 	ErrSyncExpired = errors.New("sync token expired")
-	// ErrExists: an insert hit an id that already exists; the write is done.
+	// ErrExists: the calendar already holds what a write would have made (an
+	// insert hit a live event with its id, an update found the event already so),
+	// but this call did not write it: another writer (a second sideways, an
+	// earlier cycle that stopped before recording) got there first.
 	ErrExists = errors.New("event already exists")
+	// ErrConflict: the event changed between reading and writing it, and still
+	// did after one fresh read and retry: another writer changed it meanwhile.
+	// Nothing was written; the next cycle decides again from what it reads.
+	ErrConflict = errors.New("event changed meanwhile")
 	// ErrGone: the event was already deleted; a delete is done.
 	ErrGone = errors.New("event is gone")
 	// ErrAuth: credentials are no longer valid; the user must sign in again.

@@ -16,22 +16,31 @@ import (
 // can repeat an action after a crash or a lost response without duplicating it.
 // Implementations must be safe for use by one goroutine at a time. Errors are
 // wrapped domain errors from this package where one applies (ErrAuth,
-// *RetryError, ErrExists, ErrGone, ErrNotOurs); anything else is permanent for
-// this cycle.
+// *RetryError, ErrExists, ErrGone, ErrNotOurs, ErrConflict); anything else is
+// permanent for this cycle.
+//
+// A nil error means this call wrote: the audit log records it as sideways'
+// write. An answer lost on the way back and retried counts as this call's
+// write, since its first attempt made it.
 type Writer interface {
-	// Insert creates the event d.ID. It returns nil when the event was created,
-	// an error wrapping ErrExists when a live event with that id already exists
-	// (the write is done: a retry after a lost answer lands here), and one
-	// wrapping ErrGone when the id belonged to an event since deleted: ids are
-	// never reused, so the caller must choose another.
+	// Insert creates the event d.ID. It returns nil when the event was created
+	// (by this call, a retried attempt included), an error wrapping ErrExists
+	// when a live event with that id was already there before this call (the
+	// calendar is as wanted, but someone else wrote it), and one wrapping
+	// ErrGone when the id belonged to an event since deleted: ids are never
+	// reused, so the caller must choose another.
 	Insert(ctx context.Context, d Draft) error
 	// Update rewrites the event id to match d (d.ID is ignored). It returns an
 	// error wrapping ErrNotOurs, without writing, when the event does not carry
-	// sideways' tag, and ErrGone when the event was deleted.
+	// sideways' tag; ErrGone when the event was deleted; ErrExists when another
+	// writer had already given it d's times; ErrConflict when it kept changing
+	// under a fresh read and one retry.
 	Update(ctx context.Context, id string, d Draft) error
 	// Delete removes the event id. It returns an error wrapping ErrNotOurs,
-	// without writing, when the event does not carry sideways' tag, and ErrGone
-	// when it was already deleted or never existed; callers treat ErrGone as done.
+	// without writing, when the event does not carry sideways' tag; ErrGone when
+	// it was already deleted or never existed (callers treat it as done, though
+	// not by them); ErrConflict when it kept changing under a fresh read and one
+	// retry.
 	Delete(ctx context.Context, id string) error
 }
 

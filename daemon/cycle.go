@@ -14,12 +14,14 @@ import (
 )
 
 // Syncer is a calendar that keeps a local mirror (Google): Sync brings the
-// mirror up to date, and Events then reads it without network.
+// mirror up to date, and Events then reads it without network. Sync's errors
+// name the calendar; the daemon passes them on as they are.
 type Syncer interface {
 	Sync(ctx context.Context) error
 }
 
-// Done is one calendar write a cycle made.
+// Done is one action a cycle carried out: a calendar write, or (with a Note)
+// an action the calendar already reflected.
 type Done struct {
 	Action  rules.Action
 	EventID string
@@ -50,9 +52,23 @@ const maxGenerations = 32
 // earlier suggestions, plan, act by mode, and record the result in the state
 // database. It returns a non-nil error when the cycle failed; what it wrote
 // before failing is recorded.
+//
+// A cycle has CycleLimit(poll) to finish; past it, it stops with a
+// *LimitError naming what did not answer in time. A cycle the caller stops
+// (ctx ends: a signal) returns ctx's cause and is not recorded as a cycle.
 func (d *Daemon) Cycle(ctx context.Context) (*Result, error) {
 	at := d.Now()
-	res, err := d.cycle(ctx)
+	limit := CycleLimit(d.Poll())
+	cctx, cancel := context.WithTimeoutCause(ctx, limit, &LimitError{Limit: limit})
+	defer cancel()
+	res, err := d.cycle(cctx)
+	if err != nil && ctx.Err() != nil {
+		return res, context.Cause(ctx)
+	}
+	var le *LimitError
+	if err != nil && cctx.Err() != nil && !errors.As(err, &le) {
+		err = &LimitError{Limit: limit}
+	}
 	if d.Store != nil {
 		c := state.Cycle{At: at, OK: err == nil}
 		if err != nil {
@@ -89,7 +105,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 			continue
 		}
 		if ctx.Err() != nil {
-			return res, ctx.Err()
+			return res, stopped(ctx, "calendar "+c.Name+" did not answer")
 		}
 		if errors.Is(err, calendar.ErrAuth) && d.Store != nil {
 			if serr := d.Store.SetAuthProblem(ctx, c.Name, `sign-in expired or revoked: run "sideways auth google --calendar `+c.Name+`" again`); serr != nil {
@@ -97,7 +113,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 			}
 		}
 		if c.Name == writable || errors.Is(err, calendar.ErrAuth) {
-			return res, fmt.Errorf("sync %s: %w", c.Name, err)
+			return res, err
 		}
 		d.Logger.Warn("calendar did not sync; using its last copy", "calendar", c.Name, "err", err)
 		syncErrs[c.Name] = err // the calendar's health says how old that copy is
@@ -160,11 +176,24 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 		if a.Mode == config.ModeReport {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return res, err
+		if ctx.Err() != nil {
+			return res, stopped(ctx, "the cycle did not finish its writes")
 		}
 		done, err := d.act(ctx, cfg, &a, writable)
+		if errors.Is(err, calendar.ErrConflict) {
+			// Another writer changed the event between our read and our
+			// write, twice: leave it; the next cycle decides from what it reads.
+			msg := fmt.Sprintf("%s for %s: event %s changed meanwhile (another writer); left as it is for the next cycle",
+				a.Kind, a.Assessment.Peer.Email, a.EventID)
+			d.Logger.Warn("event changed meanwhile; left for the next cycle", "action", a.Kind, "peer", a.Assessment.Peer.Email, "event", a.EventID)
+			res.Warnings = append(res.Warnings, msg)
+			p.Warnings = append(p.Warnings, msg)
+			continue
+		}
 		if err != nil {
+			if ctx.Err() != nil {
+				return res, stopped(ctx, "calendar "+writable+" did not answer")
+			}
 			if errors.Is(err, calendar.ErrAuth) && d.Store != nil {
 				_ = d.Store.SetAuthProblem(context.WithoutCancel(ctx), writable, `sign-in expired or revoked: run "sideways auth google --calendar `+writable+`" again`)
 			}
@@ -193,25 +222,31 @@ func (d *Daemon) act(ctx context.Context, cfg *config.Config, a *rules.Action, w
 				id = calendar.EventID(writable, peer, fmt.Sprintf("%s#%d", a.Period, gen))
 			}
 			draft := rules.Draft(cfg, a, id)
-			note := ""
+			w := state.Write{Calendar: writable, EventID: id, Peer: peer, Kind: kind, Start: a.Slot.Start, End: a.Slot.End}
 			switch err := d.Writer.Insert(ctx, draft); {
 			case errors.Is(err, calendar.ErrGone):
 				continue // an earlier event had this id and was deleted: use the next
 			case errors.Is(err, calendar.ErrExists):
-				note = "already on the calendar (an earlier attempt reached it)"
+				// Another writer (a second sideways) put it there first: track
+				// it, but this process wrote nothing.
+				if err := d.Store.RecordPresent(context.WithoutCancel(ctx), w, state.ActionPresent,
+					"on the calendar before this cycle wrote it (another sideways process, or an earlier cycle that stopped before recording it)"); err != nil {
+					return nil, err
+				}
+				return &Done{Action: *a, EventID: id, Note: "already on the calendar: not written again"}, nil
 			case err != nil:
 				return nil, err
 			}
-			w := state.Write{Calendar: writable, EventID: id, Peer: peer, Kind: kind, Start: a.Slot.Start, End: a.Slot.End}
-			if err := d.Store.RecordWrite(context.WithoutCancel(ctx), w, string(a.Kind), a.Reason); err != nil {
+			if err := d.Store.RecordInsert(context.WithoutCancel(ctx), w, string(a.Kind), a.Reason); err != nil {
 				return nil, err
 			}
 			d.Logger.Info("wrote", "action", a.Kind, "calendar", writable, "event", id, "peer", peer)
-			return &Done{Action: *a, EventID: id, Note: note}, nil
+			return &Done{Action: *a, EventID: id}, nil
 		}
 		return nil, fmt.Errorf("no free event id after %d tries", maxGenerations)
 	case rules.Move:
 		draft := rules.Draft(cfg, a, a.EventID)
+		w := state.Write{Calendar: a.Calendar, EventID: a.EventID, Peer: peer, Kind: draft.Tag, Start: a.Slot.Start, End: a.Slot.End}
 		switch err := d.Writer.Update(ctx, a.EventID, draft); {
 		case errors.Is(err, calendar.ErrGone):
 			// Deleted since we read the calendar: that is a dismissal.
@@ -219,25 +254,34 @@ func (d *Daemon) act(ctx context.Context, cfg *config.Config, a *rules.Action, w
 				return nil, err
 			}
 			return &Done{Action: *a, EventID: a.EventID, Note: "was deleted meanwhile: snoozed"}, nil
+		case errors.Is(err, calendar.ErrExists):
+			// Another sideways made the same move first.
+			if err := d.Store.RecordPresent(context.WithoutCancel(ctx), w, state.ActionPresent, "moved by another sideways process first"); err != nil {
+				return nil, err
+			}
+			return &Done{Action: *a, EventID: a.EventID, Note: "already moved: not written again"}, nil
 		case err != nil:
 			return nil, err
 		}
-		w := state.Write{Calendar: a.Calendar, EventID: a.EventID, Peer: peer, Kind: draft.Tag, Start: a.Slot.Start, End: a.Slot.End}
 		if err := d.Store.RecordWrite(context.WithoutCancel(ctx), w, string(a.Kind), a.Reason); err != nil {
 			return nil, err
 		}
 		return &Done{Action: *a, EventID: a.EventID}, nil
 	case rules.Withdraw:
-		note := ""
-		if err := d.Writer.Delete(ctx, a.EventID); errors.Is(err, calendar.ErrGone) {
-			note = "was already gone"
-		} else if err != nil {
+		switch err := d.Writer.Delete(ctx, a.EventID); {
+		case errors.Is(err, calendar.ErrGone):
+			// Deleted by the user or another sideways: nothing of ours to audit.
+			if err := d.Store.Untrack(context.WithoutCancel(ctx), a.Calendar, a.EventID); err != nil {
+				return nil, err
+			}
+			return &Done{Action: *a, EventID: a.EventID, Note: "was already gone: not written"}, nil
+		case err != nil:
 			return nil, err
 		}
 		if err := d.Store.RemoveWrite(context.WithoutCancel(ctx), a.Calendar, a.EventID, string(a.Kind), a.Reason); err != nil {
 			return nil, err
 		}
-		return &Done{Action: *a, EventID: a.EventID, Note: note}, nil
+		return &Done{Action: *a, EventID: a.EventID}, nil
 	}
 	return nil, fmt.Errorf("unknown action %q", a.Kind)
 }
@@ -321,7 +365,7 @@ func (d *Daemon) reconcile(ctx context.Context, cfg *config.Config, in *rules.In
 			continue
 		}
 		w := state.Write{Calendar: writable, EventID: id, Peer: e.TagPeer, Kind: e.Tag, Start: e.Start, End: e.End}
-		if err := d.Store.RecordWrite(ctx, w, "adopt", "found on the calendar with sideways' tag after an interrupted cycle"); err != nil {
+		if err := d.Store.RecordPresent(ctx, w, state.ActionAdopt, "found on the calendar with sideways' tag, not in the state (an interrupted cycle, or another sideways process)"); err != nil {
 			return nil, err
 		}
 	}

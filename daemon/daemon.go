@@ -83,7 +83,7 @@ func (d *Daemon) gather(ctx context.Context, syncErrs map[string]error) (*rules.
 		evs, err := c.Source.Events(ctx, from, to)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, nil, ctx.Err()
+				return nil, nil, stopped(ctx, "calendar "+c.Name+" did not answer")
 			}
 			d.Logger.Debug("calendar unreadable; nothing will be planned", "calendar", c.Name, "err", err)
 			health = append(health, CalendarHealth{Name: c.Name, Health: Unread, Err: err})
@@ -110,7 +110,7 @@ func (d *Daemon) gather(ctx context.Context, syncErrs map[string]error) (*rules.
 		busy, warns, err := d.PeerBusy(ctx, emails, now, now.Add(cfg.Horizon))
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, nil, ctx.Err()
+				return nil, nil, stopped(ctx, "peers' free/busy did not answer")
 			}
 			errs = append(errs, fmt.Errorf("peers' free/busy: %w; planning with working hours only", err))
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/rules"
 )
 
@@ -188,7 +189,7 @@ func lastRead(t, now time.Time) string {
 }
 
 // Age words a duration for people, rounded down to the minute: "40
-// minutes", "3 hours", "2 days" (see rules.Duration).
+// minutes", "3 hours", "2 days" (see calendar.HumanDuration).
 func Age(d time.Duration) string {
 	if d < time.Minute {
 		return "less than a minute"
@@ -198,5 +199,5 @@ func Age(d time.Duration) string {
 	} else if d >= 2*time.Hour {
 		d = d.Truncate(time.Hour)
 	}
-	return rules.Duration(d.Truncate(time.Minute))
+	return calendar.HumanDuration(d.Truncate(time.Minute))
 }

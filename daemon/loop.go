@@ -11,7 +11,7 @@ import (
 )
 
 // Runner is what the loop drives: one cycle at a time, and how often.
-// *Daemon is one.
+// *Daemon is one; its cycles end by themselves within CycleLimit(Poll()).
 type Runner interface {
 	Cycle(ctx context.Context) (*Result, error)
 	Poll() time.Duration
@@ -43,9 +43,11 @@ type Loop struct {
 const FirstRetry = 30 * time.Second
 
 // Run blocks until ctx ends and returns nil on a clean stop. A cycle in flight
-// when ctx ends is cancelled through its context; the daemon checks the
-// context before every write and records each write in one transaction, so a
-// stop never leaves a half-written action.
+// when ctx ends is cancelled through its context, and Run returns as soon as
+// it does; the daemon checks the context before every write and records each
+// write in one transaction, so a stop never leaves a half-written action. (A
+// computation that ignores its context is the process's to cut short: see
+// cmd/sideways, which exits a few seconds after a signal whatever runs.)
 func (l *Loop) Run(ctx context.Context) error {
 	log := l.Logger
 	if log == nil {

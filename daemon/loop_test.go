@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -58,6 +59,7 @@ func (s *script) count() int {
 func half() float64 { return 0.5 }
 
 func TestLoopPollsWithJitter(t *testing.T) {
+	noLeaks(t)
 	synctest.Test(t, func(t *testing.T) {
 		s := &script{poll: 15 * time.Minute}
 		ctx, cancel := context.WithCancel(t.Context())
@@ -82,6 +84,7 @@ func TestLoopPollsWithJitter(t *testing.T) {
 }
 
 func TestLoopBacksOff(t *testing.T) {
+	noLeaks(t)
 	synctest.Test(t, func(t *testing.T) {
 		fail := errors.New("boom")
 		s := &script{poll: 15 * time.Minute, errs: []error{
@@ -112,6 +115,7 @@ func TestLoopBacksOff(t *testing.T) {
 }
 
 func TestLoopReloadKeepsLastGood(t *testing.T) {
+	noLeaks(t)
 	synctest.Test(t, func(t *testing.T) {
 		a := &script{poll: time.Hour}
 		b := &script{poll: time.Hour}
@@ -149,6 +153,7 @@ func TestLoopReloadKeepsLastGood(t *testing.T) {
 }
 
 func TestLoopStopsMidCycle(t *testing.T) {
+	noLeaks(t)
 	synctest.Test(t, func(t *testing.T) {
 		s := &script{poll: time.Hour, block: make(chan struct{})}
 		ctx, cancel := context.WithCancel(t.Context())
@@ -161,4 +166,70 @@ func TestLoopStopsMidCycle(t *testing.T) {
 			t.Errorf("Run = %v after %s; want nil at once", err, time.Since(start))
 		}
 	})
+}
+
+// noLeaks fails t if goroutines started during it are still running when it
+// ends: runtime.NumGoroutine before and after, allowing a bounded time for
+// goroutines already on their way out.
+func noLeaks(t *testing.T) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			n := runtime.NumGoroutine()
+			if n <= before {
+				return
+			}
+			if time.Now().After(deadline) {
+				buf := make([]byte, 1<<20)
+				t.Errorf("%d goroutines left running:\n%s", n-before, buf[:runtime.Stack(buf, true)])
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
+
+// TestLoopStopsARealDaemon: the loop over a real daemon, stopped (as by
+// SIGTERM) while a calendar stalls mid-cycle, returns at once and leaves no
+// goroutine behind.
+func TestLoopStopsARealDaemon(t *testing.T) {
+	noLeaks(t)
+	w := newWorld(t, "propose")
+	entered := make(chan struct{}, 1)
+	w.d.Calendars[0].Source = signalling{stalled{w}, entered}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		done <- (&Loop{Load: func(context.Context) (Runner, error) { return w.d, nil }}).Run(ctx)
+	}()
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first cycle never read the calendar")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run = %v, want nil on a stop", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return within 10s of the stop")
+	}
+}
+
+// signalling tells entered when a read starts.
+type signalling struct {
+	stalled
+	entered chan struct{}
+}
+
+func (s signalling) Events(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
+	return s.stalled.Events(ctx, from, to)
 }

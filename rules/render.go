@@ -203,7 +203,7 @@ func Invitation(cfg *config.Config, a *Action) string {
 // invitationWhy is the invitation's opening: one sentence that fits where
 // the two people stand, and never says to keep going what has lapsed.
 func invitationWhy(a *Assessment) string {
-	gap := Duration(time.Duration(a.DaysSinceLast) * 24 * time.Hour)
+	gap := calendar.HumanDuration(time.Duration(a.DaysSinceLast) * 24 * time.Hour)
 	switch {
 	case a.LastMet.IsZero() && a.CancelledStreak > 0:
 		return "We've tried to get a one-on-one going, but it hasn't happened yet, and I'd still really like to."

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/sidewayscal/sideways/calendar"
 	"strings"
 	"time"
 	"unicode"
@@ -24,30 +25,6 @@ func Plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// Duration says d in words, in the largest unit that keeps it exact enough
-// for a person: "45 seconds", "20 minutes", "3 hours", "9 days", "2 weeks".
-// Whole weeks from two weeks on are said in weeks; other spans of two days or
-// more in days (rounded); shorter ones in hours or minutes.
-func Duration(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	const day = 24 * time.Hour
-	switch {
-	case d < time.Minute:
-		return Plural(int(d.Round(time.Second)/time.Second), "second", "")
-	case d < 2*time.Hour && d%time.Hour != 0:
-		return Plural(int(d.Round(time.Minute)/time.Minute), "minute", "")
-	case d < 2*day:
-		return Plural(int(d.Round(time.Hour)/time.Hour), "hour", "")
-	}
-	n := int(d.Round(day) / day)
-	if n >= 14 && n%7 == 0 && d%day == 0 {
-		return Plural(n/7, "week", "")
-	}
-	return Plural(n, "day", "")
-}
-
 // DateFormat is the one way a date is shown: "Thu Nov 26".
 const DateFormat = "Mon Jan 2"
 
@@ -62,9 +39,9 @@ func When(t, now time.Time) string {
 		if d < time.Minute {
 			return "just now, at " + clock
 		}
-		return Duration(d.Truncate(time.Minute)) + " ago, at " + clock
+		return calendar.HumanDuration(d.Truncate(time.Minute)) + " ago, at " + clock
 	} else if d < 0 && -d < 24*time.Hour {
-		return "in " + Duration((-d).Truncate(time.Minute)) + ", at " + clock
+		return "in " + calendar.HumanDuration((-d).Truncate(time.Minute)) + ", at " + clock
 	}
 	layout := DateFormat + " at 15:04"
 	if t.Year() != now.Year() {

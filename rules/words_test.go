@@ -15,31 +15,6 @@ import (
 	"github.com/sidewayscal/sideways/config"
 )
 
-func TestDuration(t *testing.T) {
-	for _, tc := range []struct {
-		d    time.Duration
-		want string
-	}{
-		{30 * time.Second, "30 seconds"},
-		{time.Minute, "1 minute"},
-		{20 * time.Minute, "20 minutes"},
-		{90 * time.Minute, "90 minutes"},
-		{time.Hour, "1 hour"},
-		{3 * time.Hour, "3 hours"},
-		{47 * time.Hour, "47 hours"},
-		{2 * 24 * time.Hour, "2 days"},
-		{7 * 24 * time.Hour, "7 days"},
-		{14 * 24 * time.Hour, "2 weeks"},
-		{69 * 24 * time.Hour, "69 days"},
-		{336 * time.Hour, "2 weeks"},
-		{21*24*time.Hour + time.Hour, "21 days"},
-	} {
-		if got := Duration(tc.d); got != tc.want {
-			t.Errorf("Duration(%v) = %q, want %q", tc.d, got, tc.want)
-		}
-	}
-}
-
 func TestWhen(t *testing.T) {
 	now := at("2026-11-23 12:14")
 	for _, tc := range []struct {

@@ -417,7 +417,10 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 	if s.tok.RefreshToken == "" {
 		return nil, &authErr{code: "no refresh token"}
 	}
-	fresh, err := s.conf.TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.tok.RefreshToken}).Token()
+	// A refresh is a request too: bounded like every other.
+	ctx, cancel := context.WithTimeout(s.ctx, DefaultRequestTimeout)
+	defer cancel()
+	fresh, err := s.conf.TokenSource(ctx, &oauth2.Token{RefreshToken: s.tok.RefreshToken}).Token()
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {

@@ -12,10 +12,17 @@
 //	401 after one refresh, invalid_grant   calendar.ErrAuth
 //	403 insufficientPermissions            calendar.ErrAuth (sign in again for this mode)
 //	403 rate limits, 429, 5xx, network     retried, then *calendar.RetryError
+//	no answer within RequestTimeout        retried once, then *calendar.RetryError
 //	403 quotaExceeded                      *calendar.RetryError asking for an hour
-//	409 on insert                          calendar.ErrExists
+//	409 on insert                          calendar.ErrExists (nil after our own lost answer)
+//	412 on patch or delete                 read again and retried once, then calendar.ErrConflict
 //	410 on a sync token                    calendar.ErrSyncExpired (Source resyncs)
 //	410 or 404 on delete                   calendar.ErrGone
+//
+// Time is bounded twice: every request (its body included) by RequestTimeout,
+// through its context; and a call's retries by its context's deadline, so the
+// daemon's cycle deadline bounds the whole. Errors never carry a request URL
+// (sync and page tokens travel in its query).
 //
 // Recurring events are listed as Google stores them (singleEvents=false: series
 // masters, modified and cancelled exceptions) and expanded locally in the
@@ -66,12 +73,27 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// MaxAttempts bounds the attempts of one call (default 5).
 	MaxAttempts int
+	// RequestTimeout bounds each HTTP request, reading its answer included
+	// (default DefaultRequestTimeout; an HTTPClient's own Timeout, when set,
+	// is taken instead). It is applied through the request's context, never as
+	// http.Client.Timeout: that path calls the oauth2 transport's deprecated
+	// CancelRequest, which prints a stray line.
+	RequestTimeout time.Duration
 	// BaseDelay and MaxDelay shape the backoff: BaseDelay·2^(n-1) with jitter,
 	// capped at MaxDelay (defaults 1s and 30s). A Retry-After longer than
 	// MaxDelay ends the call at once with a *calendar.RetryError carrying it,
 	// so the daemon backs off instead of blocking a cycle.
 	BaseDelay, MaxDelay time.Duration
 }
+
+// DefaultRequestTimeout bounds one request when Options.RequestTimeout is not
+// set. Google answers in well under a second; a request still waiting after
+// this long is stalled.
+const DefaultRequestTimeout = 30 * time.Second
+
+// maxTimeouts is how many requests of one call may go unanswered before the
+// call gives up: a second stall in a row means the server is not answering.
+const maxTimeouts = 2
 
 // Client talks to one Google account. It is safe for concurrent use.
 type Client struct {
@@ -81,25 +103,30 @@ type Client struct {
 	sleep       func(context.Context, time.Duration) error
 	maxAttempts int
 	base, max   time.Duration
+	timeout     time.Duration
 }
 
 // New returns a Client for opts.
 func New(ctx context.Context, opts Options) (*Client, error) {
-	hc := opts.HTTPClient
-	if opts.TokenSource != nil {
-		var base http.RoundTripper
-		if hc != nil {
-			base = hc.Transport
-		}
-		timeout := time.Minute
-		if hc != nil && hc.Timeout > 0 {
-			timeout = hc.Timeout
-		}
-		hc = &http.Client{Transport: &oauth2.Transport{Source: opts.TokenSource, Base: base}, Timeout: timeout}
-	}
-	if hc == nil {
+	if opts.TokenSource == nil && opts.HTTPClient == nil {
 		return nil, errors.New("google: no token source or HTTP client")
 	}
+	timeout := opts.RequestTimeout
+	hc := &http.Client{}
+	if opts.HTTPClient != nil {
+		*hc = *opts.HTTPClient
+		if timeout <= 0 {
+			timeout = hc.Timeout
+		}
+		hc.Timeout = 0
+	}
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	if opts.TokenSource != nil {
+		hc.Transport = &oauth2.Transport{Source: opts.TokenSource, Base: hc.Transport}
+	}
+	hc.Transport = &timeoutTransport{base: hc.Transport, timeout: timeout}
 	ep, err := normalizeEndpoint(opts.Endpoint)
 	if err != nil {
 		return nil, err
@@ -109,7 +136,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 		return nil, fmt.Errorf("google: %w", err)
 	}
 	c := &Client{svc: svc, log: opts.Logger, sleep: opts.Sleep, maxAttempts: opts.MaxAttempts,
-		base: opts.BaseDelay, max: opts.MaxDelay}
+		base: opts.BaseDelay, max: opts.MaxDelay, timeout: timeout}
 	if inv, ok := opts.TokenSource.(interface{ Invalidate() }); ok {
 		c.invalidate = inv.Invalidate
 	}
@@ -149,6 +176,59 @@ func normalizeEndpoint(ep string) (string, error) {
 	return u.String(), nil
 }
 
+// timeoutTransport gives every request its own deadline, through its context,
+// until its body is closed.
+type timeoutTransport struct {
+	base    http.RoundTripper
+	timeout time.Duration
+}
+
+func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	ctx, cancel := context.WithTimeoutCause(req.Context(), t.timeout, errNoAnswer)
+	resp, err := base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// errNoAnswer is the cause of a request's own deadline.
+var errNoAnswer = errors.New("no answer within the request timeout")
+
+// noAnswer is a call whose requests went unanswered.
+type noAnswer struct {
+	op       string
+	timeout  time.Duration
+	attempts int
+}
+
+func (e *noAnswer) Error() string {
+	return fmt.Sprintf("%s: google did not answer within %s (%d attempts)", e.op, calendar.HumanDuration(e.timeout), e.attempts)
+}
+
+// timedOut reports whether err is a request that ran out of its own time (the
+// call's context still being alive).
+func timedOut(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errNoAnswer)
+}
+
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -183,6 +263,10 @@ type apiError struct {
 	reason   string
 	msg      string
 	sentinel error
+	// retried is set when an earlier attempt of the same call failed in a way
+	// that may have reached Google: a 409 or 404 then may be that attempt's
+	// own doing.
+	retried bool
 }
 
 func (e *apiError) Error() string {
@@ -205,6 +289,13 @@ func statusOf(err error) int {
 		return ae.code
 	}
 	return 0
+}
+
+// afterRetry reports whether err is an answer to a retried attempt whose
+// earlier attempt may have reached Google (the answer to it was lost).
+func afterRetry(err error) bool {
+	var ae *apiError
+	return errors.As(err, &ae) && ae.retried
 }
 
 // classify decides what to do with err and, for transient errors, how long
@@ -269,10 +360,15 @@ func retryAfter(h http.Header) time.Duration {
 	return 0
 }
 
-// translate turns a final failure of op into the error callers see.
+// translate turns a final failure of op into the error callers see. A
+// transport error loses its URL, which may carry a sync or page token.
 func translate(op string, err error) error {
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	e := &apiError{op: op, code: ge.Code, msg: ge.Message}
@@ -329,21 +425,32 @@ func (c *Client) backoff(n int, after time.Duration) time.Duration {
 }
 
 // do runs one API call f (which must issue a fresh request each time it is
-// called) under the retry policy described in the package comment.
+// called) under the retry policy described in the package comment. It never
+// waits past ctx's deadline: when the next attempt could not start in time it
+// gives up at once.
 func (c *Client) do(ctx context.Context, op string, f func() error) error {
-	refreshed := false
+	refreshed, retried, timeouts := false, false, 0
 	for attempt := 1; ; attempt++ {
 		err := f()
 		if err == nil {
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("%s: %w", op, ctx.Err())
+			return fmt.Errorf("%s: %w", op, context.Cause(ctx))
+		}
+		if timedOut(err) {
+			if timeouts++; timeouts >= maxTimeouts {
+				return &calendar.RetryError{Err: &noAnswer{op: op, timeout: c.timeout, attempts: attempt}}
+			}
 		}
 		kind, after := classify(err)
 		switch kind {
 		case permanent:
-			return translate(op, err)
+			err := translate(op, err)
+			if ae, ok := err.(*apiError); ok {
+				ae.retried = retried
+			}
+			return err
 		case authFailed:
 			c.log.Warn("google: authorization refused", "op", op, "err", authError(op, err))
 			return authError(op, err)
@@ -369,6 +476,10 @@ func (c *Client) do(ctx context.Context, op string, f func() error) error {
 			return &calendar.RetryError{After: after, Err: fmt.Errorf("%w (gave up after %d attempts)", translate(op, err), attempt)}
 		}
 		d := c.backoff(attempt, after)
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			return &calendar.RetryError{After: after, Err: fmt.Errorf("%w (gave up after %d attempts: no time left for another)", translate(op, err), attempt)}
+		}
+		retried = true
 		c.log.Warn("google: retrying", "op", op, "attempt", attempt, "status", status, "wait", d)
 		if err := c.sleep(ctx, d); err != nil {
 			return fmt.Errorf("%s: %w", op, err)

@@ -79,10 +79,12 @@ func dateTime(t time.Time) *calendarv3.EventDateTime {
 }
 
 // Insert creates d with its client-chosen id and sideways' tags. An id that
-// exists yields an error wrapping calendar.ErrExists: the write is already
-// done, so a retry after a lost response never duplicates the event. Google
-// answers 409 for the id of a deleted event too; Insert then looks the event
-// up and returns calendar.ErrGone instead, since that id is spent.
+// exists yields an error wrapping calendar.ErrExists: the calendar already has
+// the event, written by someone else (another sideways, say). When the 409
+// answers a retry whose first attempt lost its answer, that attempt made the
+// event, and Insert returns nil. Either way a retry never duplicates the event.
+// Google answers 409 for the id of a deleted event too; Insert then looks the
+// event up and returns calendar.ErrGone instead, since that id is spent.
 func (w *Writer) Insert(ctx context.Context, d calendar.Draft) error {
 	if err := d.Validate(); err != nil {
 		return err
@@ -111,74 +113,121 @@ func (w *Writer) Insert(ctx context.Context, d calendar.Draft) error {
 	if got.Status == "cancelled" {
 		return fmt.Errorf("insert %s: the id belonged to an event since deleted: %w", d.ID, calendar.ErrGone)
 	}
+	if afterRetry(err) {
+		w.c.log.Info("google: an earlier attempt of this insert reached the calendar", "event", d.ID)
+		return nil
+	}
 	return err
 }
 
 // Update patches the event id to match d: times, texts, transparency, tags and
 // (when d has any) attendees. It fails with calendar.ErrNotOurs when the event
 // is not tagged as sideways', calendar.ErrGone when it was deleted.
+//
+// The patch is conditional on the etag just read. When the event changed in
+// between (412: another writer got there first), Update reads it again: if it
+// already has d's times, it returns calendar.ErrExists without writing;
+// otherwise it patches once more, and a second 412 is calendar.ErrConflict.
 func (w *Writer) Update(ctx context.Context, id string, d calendar.Draft) error {
 	d.ID = id
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	ev, err := w.ours(ctx, id)
-	if err != nil {
-		return err
-	}
-	patch := event(d)
-	if ev.ConferenceData != nil {
-		patch.ConferenceData = nil // keep the meeting it has
-	}
-	return w.c.do(ctx, "update "+id, func() error {
-		call := w.c.svc.Events.Patch(w.id, id, patch).SendUpdates(sendUpdates(d)).Context(ctx)
-		if patch.ConferenceData != nil {
-			call.ConferenceDataVersion(1)
+	for try := 1; ; try++ {
+		ev, err := w.ours(ctx, id)
+		if err != nil {
+			return err
 		}
-		call.Header().Set("If-Match", ev.Etag)
-		_, err := call.Do()
-		return err
-	})
+		if try > 1 && sameTimes(ev, d) {
+			return fmt.Errorf("update %s: another writer made the same change: %w", id, calendar.ErrExists)
+		}
+		patch := event(d)
+		if ev.ConferenceData != nil {
+			patch.ConferenceData = nil // keep the meeting it has
+		}
+		err = w.c.do(ctx, "update "+id, func() error {
+			call := w.c.svc.Events.Patch(w.id, id, patch).SendUpdates(sendUpdates(d)).Context(ctx)
+			if patch.ConferenceData != nil {
+				call.ConferenceDataVersion(1)
+			}
+			call.Header().Set("If-Match", ev.Etag)
+			_, err := call.Do()
+			return err
+		})
+		if statusOf(err) != http.StatusPreconditionFailed {
+			return err
+		}
+		if afterRetry(err) {
+			// Our own earlier attempt changed the etag; did it land?
+			if now, gerr := w.ours(ctx, id); gerr == nil && sameTimes(now, d) {
+				return nil
+			}
+		}
+		if try == 2 {
+			return fmt.Errorf("update %s: %w", id, calendar.ErrConflict)
+		}
+		w.c.log.Debug("google: event changed since read; reading it again", "event", id)
+	}
 }
 
 // Delete deletes the event id. It fails with calendar.ErrNotOurs when the
 // event is not tagged as sideways', and with calendar.ErrGone when it was
-// already deleted or never existed (the delete is then done).
+// already deleted or never existed (the delete is then done, though not by
+// this call).
 //
 // Before deleting, it marks the event as withdrawn by sideways (a private
 // property, patched with If-Match): Google keeps a deleted event visible for a
 // while, and the mark is how a later cycle, even on a fresh state folder, tells
 // this deletion from the user's, which is a dismissal.
+//
+// Like Update, it changes only the version it read: after a 412 it reads the
+// event again and tries once more, and a second 412 is calendar.ErrConflict.
 func (w *Writer) Delete(ctx context.Context, id string) error {
-	ev, err := w.ours(ctx, id)
-	if err != nil {
-		return err
-	}
-	if ev.ExtendedProperties.Private[propWithdrawn] == "" {
-		mark := &calendarv3.Event{ExtendedProperties: &calendarv3.EventExtendedProperties{
-			Private: map[string]string{propWithdrawn: "true"}}}
-		err = w.c.do(ctx, "mark "+id, func() error {
-			call := w.c.svc.Events.Patch(w.id, id, mark).SendUpdates("none").Context(ctx)
-			call.Header().Set("If-Match", ev.Etag)
-			var err error
-			ev, err = call.Do()
-			return err
-		})
-		if code := statusOf(err); code == http.StatusNotFound || code == http.StatusGone {
-			return fmt.Errorf("delete %s: %w", id, calendar.ErrGone)
-		} else if err != nil {
+	for try := 1; ; try++ {
+		ev, err := w.ours(ctx, id)
+		if err != nil {
 			return err
 		}
+		if ev.ExtendedProperties.Private[propWithdrawn] == "" {
+			mark := &calendarv3.Event{ExtendedProperties: &calendarv3.EventExtendedProperties{
+				Private: map[string]string{propWithdrawn: "true"}}}
+			err = w.c.do(ctx, "mark "+id, func() error {
+				call := w.c.svc.Events.Patch(w.id, id, mark).SendUpdates("none").Context(ctx)
+				call.Header().Set("If-Match", ev.Etag)
+				marked, err := call.Do()
+				if err == nil {
+					ev = marked
+				}
+				return err
+			})
+		}
+		if err == nil {
+			err = w.c.do(ctx, "delete "+id, func() error {
+				call := w.c.svc.Events.Delete(w.id, id).SendUpdates("none").Context(ctx)
+				call.Header().Set("If-Match", ev.Etag)
+				return call.Do()
+			})
+		}
+		switch code := statusOf(err); {
+		case (code == http.StatusNotFound || code == http.StatusGone) && afterRetry(err):
+			return nil // our earlier attempt deleted it; its answer was lost
+		case code == http.StatusNotFound || code == http.StatusGone:
+			return fmt.Errorf("delete %s: %w", id, calendar.ErrGone)
+		case code == http.StatusPreconditionFailed && try == 1:
+			w.c.log.Debug("google: event changed since read; reading it again", "event", id)
+			continue
+		case code == http.StatusPreconditionFailed:
+			return fmt.Errorf("delete %s: %w", id, calendar.ErrConflict)
+		}
+		return err
 	}
-	err = w.c.do(ctx, "delete "+id, func() error {
-		call := w.c.svc.Events.Delete(w.id, id).SendUpdates("none").Context(ctx)
-		call.Header().Set("If-Match", ev.Etag)
-		return call.Do()
-	})
-	if code := statusOf(err); code == http.StatusNotFound || code == http.StatusGone {
-		return fmt.Errorf("delete %s: %w", id, calendar.ErrGone)
-	}
-	return err
+}
+
+// sameTimes reports whether ev already starts and ends when d does.
+func sameTimes(ev *calendarv3.Event, d calendar.Draft) bool {
+	start, ok1 := parseDateTime(ev.Start, time.UTC)
+	end, ok2 := parseDateTime(ev.End, time.UTC)
+	return ok1 && ok2 && start.Equal(d.Start) && end.Equal(d.End)
 }
 
 // ours fetches the event id and returns it if sideways may change it: it must

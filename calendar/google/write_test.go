@@ -81,17 +81,33 @@ func TestInsertInviteWithMeet(t *testing.T) {
 }
 
 // TestInsertLostResponse is acceptance (2): the insert reached the server but
-// its answer was lost; the retry gets 409 and nothing is duplicated.
+// its answer was lost; the retry gets 409 and nothing is duplicated. The first
+// attempt made the event, so the insert is this call's write: nil.
 func TestInsertLostResponse(t *testing.T) {
 	e := newEnv(t)
 	d := draft("dana@acme.test", "2026-W48", day0.Add(40*time.Hour))
 	e.srv.FailNext(googletest.RouteInsert, 1, googletest.Fault{DropAfter: true})
-	err := e.writer().Insert(t.Context(), d)
-	if !errors.Is(err, calendar.ErrExists) {
-		t.Fatalf("Insert() = %v, want ErrExists", err)
+	if err := e.writer().Insert(t.Context(), d); err != nil {
+		t.Fatalf("Insert() = %v, want nil: the lost attempt wrote it", err)
 	}
 	if got := e.srv.Count(googletest.RouteInsert); got != 2 {
 		t.Errorf("%d insert requests, want 2", got)
+	}
+	if n := len(e.srv.Events("primary")); n != 1 {
+		t.Errorf("%d events on the calendar, want 1", n)
+	}
+}
+
+// TestInsertAlreadyThere: another writer inserted the same id first; this call
+// wrote nothing and says so with ErrExists.
+func TestInsertAlreadyThere(t *testing.T) {
+	e := newEnv(t)
+	d := draft("dana@acme.test", "2026-W48", day0.Add(40*time.Hour))
+	if err := e.writer().Insert(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.writer().Insert(t.Context(), d); !errors.Is(err, calendar.ErrExists) {
+		t.Fatalf("second Insert() = %v, want ErrExists", err)
 	}
 	if n := len(e.srv.Events("primary")); n != 1 {
 		t.Errorf("%d events on the calendar, want 1", n)

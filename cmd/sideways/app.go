@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	_ "time/tzdata" // peers' zones must resolve on hosts without a zone database
 
+	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/config"
 	"github.com/sidewayscal/sideways/daemon"
 	"github.com/sidewayscal/sideways/rules"
@@ -29,14 +31,85 @@ const (
 	exitUsage = 2 // bad flags or arguments
 	// exitUnread: a calendar could not be read at all, so nothing was planned
 	// (run --once, plan); a service supervisor can tell it from other failures.
-	exitUnread = 3
+	exitUnread      = 3
+	exitInterrupted = 130 // a one-shot command stopped by SIGINT or SIGTERM (128 + SIGINT)
 )
+
+// stopGrace is how long a command has, after SIGINT or SIGTERM, to stop by
+// itself (every cycle, request and read watches its context) before the
+// process exits anyway: a computation that ignores its context cannot keep
+// sideways from stopping. A second signal exits at once.
+const stopGrace = 5 * time.Second
+
+// interrupted is the cause of the command's context when a signal stops it.
+// It matches context.Canceled.
+type interrupted struct{ sig os.Signal }
+
+func (e interrupted) Error() string        { return "interrupted (" + signalName(e.sig) + ")" }
+func (e interrupted) Is(target error) bool { return target == context.Canceled }
+
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// stopCode is the exit code a signal ends the process with when the command
+// does not stop by itself in time: exitInterrupted, or exitOK for the daemon
+// loop, whose stopping on a signal is its normal end.
+type stopCode struct{ atomic.Int32 }
+
+type stopCodeKey struct{}
+
+// stopsCleanly marks ctx's command as one a signal ends with exitOK.
+func stopsCleanly(ctx context.Context) {
+	if c, ok := ctx.Value(stopCodeKey{}).(*stopCode); ok {
+		c.Store(exitOK)
+	}
+}
 
 // Main runs the command line and returns the exit code.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	code := &stopCode{}
+	code.Store(exitInterrupted)
+	ctx = context.WithValue(ctx, stopCodeKey{}, code)
+	done := make(chan struct{})
+	defer close(done)
+	go watchSignals(sigs, done, cancel, stopGrace, func() { os.Exit(int(code.Load())) }, os.Stderr)
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// watchSignals cancels the command's context at the first signal, with the
+// signal as its cause; if the command has not returned (done) within grace,
+// or a second signal comes, it says so and calls exit.
+func watchSignals(sigs <-chan os.Signal, done <-chan struct{}, cancel context.CancelCauseFunc, grace time.Duration, exit func(), stderr io.Writer) {
+	var sig os.Signal
+	select {
+	case sig = <-sigs:
+	case <-done:
+		return
+	}
+	cancel(interrupted{sig})
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+		return
+	case sig = <-sigs:
+		fmt.Fprintf(stderr, "sideways: %s again: stopping now\n", signalName(sig))
+	case <-t.C:
+		fmt.Fprintf(stderr, "sideways: still busy %s after %s: stopping now\n", calendar.HumanDuration(grace), signalName(sig))
+	}
+	exit()
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -46,6 +119,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	var intr interrupted
+	if err != nil && errors.As(context.Cause(ctx), &intr) {
+		// Whatever the command was doing when the signal came, that is the news.
+		fmt.Fprintln(stderr, "sideways: interrupted")
+		return exitInterrupted
+	}
 	return report(stderr, helpFor(err, cmd))
 }
 
@@ -135,7 +214,8 @@ Environment:
   SIDEWAYS_NOW        fix the clock (RFC 3339), e.g. 2026-11-23T09:00:00-05:00
 
 Exit status: 0 on success, 1 on any error (a bad config included), 2 on bad usage,
-3 when a calendar could not be read (run --once, plan).`,
+3 when a calendar could not be read (run --once, plan), 130 when interrupted
+(Ctrl-C, SIGTERM). "run" without --once exits 0 when a signal stops it.`,
 		Example: `  sideways demo                 # the whole pipeline on a built-in sample
   sideways init && sideways check
   sideways status

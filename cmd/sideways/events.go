@@ -174,7 +174,7 @@ file or URL directly and needs no config. Floating times are read in --tz
 				}
 				srcs = append(srcs, src{name, &ics.Source{Name: name, Location: icsFile, Floating: loc, Logger: log}})
 			} else {
-				db, err := g.openState()
+				db, err := g.openStateReadOnly()
 				if err != nil {
 					return err
 				}

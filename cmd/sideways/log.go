@@ -25,11 +25,14 @@ func newLogCommand(g *globals) *cobra.Command {
 		Use:   "log",
 		Short: "The audit log: every calendar write sideways made, newest first",
 		Long: `Log prints every calendar write the daemon made: when, which calendar, which
-event, what (propose, invite, move, withdraw, adopt) and why, newest first.`,
+event, what (propose, invite, move, withdraw) and why, newest first. An event of
+sideways' that was on the calendar before this process wrote it (another sideways
+process, or a cycle stopped before recording it) is listed once, as "adopt" or
+"already present", never as a second write.`,
 		Example: "  sideways log\n  sideways log --json -n 20",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := g.openState()
+			db, err := g.openStateReadOnly()
 			if err != nil {
 				return err
 			}

@@ -295,7 +295,7 @@ func writeExplain(w io.Writer, p *rules.Plan) {
 		}
 		vals := map[string]string{
 			"mode": string(a.Mode), "days": a.Days.String(), "window": a.Window.From.String() + "-" + a.Window.To.String(),
-			"duration": rules.Duration(a.Duration), "location": a.Location,
+			"duration": calendar.HumanDuration(a.Duration), "location": a.Location,
 		}
 		for _, k := range []string{"mode", "days", "window", "duration", "location"} {
 			if a.Rules[k] != rules.Default {

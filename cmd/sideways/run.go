@@ -18,7 +18,6 @@ import (
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/daemon"
-	"github.com/sidewayscal/sideways/rules"
 )
 
 func newRunCommand(g *globals) *cobra.Command {
@@ -31,18 +30,23 @@ assesses every peer, plans, and acts by mode: report writes nothing, propose
 writes suggestions to your writable calendar, invite sends invites. It records
 the result in the state database, where "sideways status" reads it.
 
+A cycle may take half of poll, at most 5 minutes; every request to a
+calendar, 30 seconds. A cycle that runs out of time fails, naming the
+calendar that did not answer.
+
 Without --once it runs in the foreground until stopped: a cycle every poll
 (±10% jitter), backing off exponentially after a failure (honouring the
 provider's Retry-After), reloading the config on SIGHUP or when the file
 changes (a bad edit is logged and the last good config kept), and stopping
-cleanly on SIGINT or SIGTERM. --once runs one cycle and exits 0 on success,
-3 when a calendar could not be read (nothing is done then), 1 on any other
-failure. The daemon counts a cycle with an unreadable calendar as failed and
-backs off, and keeps running.`,
+cleanly on SIGINT or SIGTERM within seconds, with exit status 0. --once runs
+one cycle and exits 0 on success, 3 when a calendar could not be read (nothing
+is done then), 130 when interrupted, 1 on any other failure. The daemon counts
+a cycle with an unreadable calendar as failed and backs off, and keeps running.`,
 		Example: "  sideways run\n  sideways run --once\n  sideways run --once --verbose",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !once {
+				stopsCleanly(cmd.Context()) // a signal is how the loop is meant to end: exit 0
 				return g.runDaemon(cmd.Context())
 			}
 			return g.runOnce(cmd.Context())
@@ -71,7 +75,7 @@ func (g *globals) runOnce(ctx context.Context) error {
 				slotLine(x.Action.Slot, cfg.Me.Location), x.EventID, note)
 		}
 		for _, p := range res.Dismissed {
-			fmt.Fprintf(g.stdout, "dismissed\t%s\tsnoozed for %s\n", p, rules.Duration(cfg.Snooze))
+			fmt.Fprintf(g.stdout, "dismissed\t%s\tsnoozed for %s\n", p, calendar.HumanDuration(cfg.Snooze))
 		}
 		if res.Plan != nil {
 			for _, w := range res.Plan.Warnings {

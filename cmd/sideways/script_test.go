@@ -11,8 +11,11 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -38,11 +41,14 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"questions":          questionsCmd,
 			"await-cycle":        awaitCycleCmd,
-			"sleep":              sleepCmd,
 			"exitcode":           exitCodeCmd,
 			"feed-server":        feedServerCmd,
 			"random-file":        randomFileCmd,
 			"await-failed-cycle": awaitFailedCycleCmd,
+			"start":              startCmd,
+			"await":              awaitCmd,
+			"signal":             signalCmd,
+			"stopped":            stoppedCmd,
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SIDEWAYS_STATE_DIR", env.WorkDir+"/state")
@@ -88,17 +94,20 @@ func questionsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// awaitCycleCmd waits (up to 20 s) until the state database records a cycle:
-// await-cycle.
+// awaitLimit bounds every wait of a script: generous, since it only fails a
+// test that would otherwise hang.
+const awaitLimit = 20 * time.Second
+
+// awaitCycleCmd waits until the state database records a cycle: await-cycle.
 func awaitCycleCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: await-cycle")
 	}
 	path := filepath.Join(ts.Getenv("SIDEWAYS_STATE_DIR"), "sideways.db")
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(awaitLimit)
 	for time.Now().Before(deadline) {
 		if _, err := os.Stat(path); err == nil {
-			db, err := state.Open(path)
+			db, err := state.OpenReadOnly(path)
 			if err == nil {
 				c, err := db.LastCycle(context.Background())
 				db.Close()
@@ -109,7 +118,7 @@ func awaitCycleCmd(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	ts.Fatalf("no cycle recorded within 20s")
+	ts.Fatalf("no cycle recorded within %s", awaitLimit)
 }
 
 // exitCodeCmd runs a command as exec does and checks its exit code:
@@ -212,14 +221,132 @@ func awaitFailedCycleCmd(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("no failed cycle with %q recorded within 20s; last: %+v", args[0], last)
 }
 
-// sleepCmd pauses the script: sleep DURATION.
-func sleepCmd(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: sleep DURATION")
+// A proc is a program a script started in the background with start.
+type proc struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when it has exited
+	err  error         // cmd.Wait's, once done
+}
+
+var (
+	procsMu sync.Mutex
+	procs   = map[*testscript.TestScript]map[string]*proc{}
+)
+
+func lookupProc(ts *testscript.TestScript, name string) *proc {
+	procsMu.Lock()
+	defer procsMu.Unlock()
+	p := procs[ts][name]
+	if p == nil {
+		ts.Fatalf("no process %q was started", name)
 	}
-	d, err := time.ParseDuration(args[0])
-	if err != nil {
-		ts.Fatalf("sleep: %v", err)
+	return p
+}
+
+// startCmd starts a program in the background, its output going to the files
+// NAME.stdout and NAME.stderr, which the script can wait on (await) while it
+// runs: start NAME PROGRAM [ARGS...]. (testscript's own "exec … &" keeps the
+// output in memory until the program ends.) A program still running when the
+// script ends is killed.
+func startCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: start NAME PROGRAM [ARGS...]")
 	}
-	time.Sleep(d)
+	name := args[0]
+	path, err := exec.LookPath(args[1])
+	ts.Check(err)
+	cmd := exec.Command(path, args[2:]...)
+	cmd.Dir = ts.MkAbs(".")
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "WORK", "TZ", "GOCOVERDIR",
+		"SIDEWAYS_STATE_DIR", "SIDEWAYS_CONFIG", "SIDEWAYS_NOW", "XDG_CONFIG_HOME", "XDG_STATE_HOME"} {
+		if v := ts.Getenv(k); v != "" {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	stdout, err := os.Create(ts.MkAbs(name + ".stdout"))
+	ts.Check(err)
+	stderr, err := os.Create(ts.MkAbs(name + ".stderr"))
+	ts.Check(err)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		ts.Fatalf("start %s: %v", name, err)
+	}
+	p := &proc{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		stdout.Close()
+		stderr.Close()
+		close(p.done)
+	}()
+	procsMu.Lock()
+	if procs[ts] == nil {
+		procs[ts] = map[string]*proc{}
+	}
+	procs[ts][name] = p
+	procsMu.Unlock()
+	ts.Defer(func() {
+		select {
+		case <-p.done:
+		default:
+			cmd.Process.Kill()
+			<-p.done
+		}
+		procsMu.Lock()
+		delete(procs, ts)
+		procsMu.Unlock()
+	})
+}
+
+// awaitCmd waits until a file (the output of a started program, say) matches
+// a regular expression: await FILE REGEXP.
+func awaitCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: await FILE REGEXP")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	deadline := time.Now().Add(awaitLimit)
+	for {
+		b, _ := os.ReadFile(ts.MkAbs(args[0]))
+		if re.Match(b) {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s did not match %q within %s; it holds:\n%s", args[0], args[1], awaitLimit, b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// signalCmd sends a signal to a started program: signal NAME INT|TERM|HUP.
+func signalCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: signal NAME INT|TERM|HUP")
+	}
+	sig, ok := map[string]os.Signal{"INT": os.Interrupt, "TERM": syscall.SIGTERM, "HUP": syscall.SIGHUP}[args[1]]
+	if !ok {
+		ts.Fatalf("signal: unknown signal %q", args[1])
+	}
+	ts.Check(lookupProc(ts, args[0]).cmd.Process.Signal(sig))
+}
+
+// stoppedCmd waits until a started program exits, failing when it takes
+// longer than WITHIN or ends with another status: stopped NAME STATUS WITHIN.
+func stoppedCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: stopped NAME STATUS WITHIN")
+	}
+	p := lookupProc(ts, args[0])
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	within, err := time.ParseDuration(args[2])
+	ts.Check(err)
+	select {
+	case <-p.done:
+	case <-time.After(within):
+		ts.Fatalf("%s did not stop within %s", args[0], within)
+	}
+	if got := p.cmd.ProcessState.ExitCode(); got != want {
+		ts.Fatalf("%s exited with status %d (%v), want %d", args[0], got, p.err, want)
+	}
 }

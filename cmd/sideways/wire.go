@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar"
@@ -38,7 +39,11 @@ func (g *globals) open(ctx context.Context, how wiring) (*daemon.Daemon, *state.
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := g.openState()
+	open := g.openState
+	if how == offline {
+		open = g.openStateReadOnly // plan and status write nothing
+	}
+	db, err := open()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -69,7 +74,7 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 			if err != nil {
 				return nil, err
 			}
-			src.Cache = icsCache{db}
+			src.Cache = icsCache{db, g.statePath}
 			cals = append(cals, daemon.Calendar{Name: c.Name, Source: icsFeed{src}})
 			continue
 		}
@@ -198,7 +203,13 @@ func (f icsFeed) Freshness(context.Context) (time.Time, error) {
 // icsCache keeps each ICS feed's last good copy and validators in the state
 // database, so a feed that starts failing still serves its last events, in
 // this process and the next.
-type icsCache struct{ db *state.DB }
+type icsCache struct {
+	db *state.DB
+	// path locates the database when db is read-only (plan, status): a save
+	// then opens it for writing for just that, and is skipped where the state
+	// folder cannot be written. It is a cache; the copy stays in memory.
+	path func() (string, error)
+}
 
 func (c icsCache) Load(ctx context.Context, key string) (*ics.CacheEntry, error) {
 	f, ok, err := c.db.ICSFeed(ctx, key)
@@ -209,7 +220,18 @@ func (c icsCache) Load(ctx context.Context, key string) (*ics.CacheEntry, error)
 }
 
 func (c icsCache) Save(ctx context.Context, key string, e *ics.CacheEntry) error {
+	db := c.db
+	if db.ReadOnly() {
+		path, err := c.path()
+		if err != nil || os.MkdirAll(filepath.Dir(path), 0o700) != nil {
+			return nil
+		}
+		if db, err = state.Open(path); err != nil {
+			return nil
+		}
+		defer db.Close()
+	}
 	sum := sha256.Sum256(e.Body)
-	return c.db.SaveICSFeed(ctx, key, state.ICSFeed{ETag: e.ETag, LastModified: e.LastModified,
+	return db.SaveICSFeed(ctx, key, state.ICSFeed{ETag: e.ETag, LastModified: e.LastModified,
 		BodyHash: hex.EncodeToString(sum[:]), Body: e.Body, FetchedAt: e.Fetched})
 }

@@ -7,6 +7,11 @@
 // read it while the daemon writes. Every state change is one transaction; a stop
 // can land anywhere without leaving half a change behind. Its schema is a list
 // of embedded migrations applied in order at Open.
+//
+// Its files (the database, -wal, -shm) are private to the user, mode 0600,
+// whatever the folder's mode or the umask. Commands that only read open it
+// with OpenReadOnly, which never writes, so they work on a state folder the
+// user cannot write.
 package state
 
 import (
@@ -16,13 +21,19 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
+	"net/url"
+	"os"
 	"path"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -31,18 +42,27 @@ var migrations embed.FS
 // DB is the state database. Its methods are safe for concurrent use, also by
 // several processes on the same file.
 type DB struct {
-	db *sql.DB
+	db       *sql.DB
+	readOnly bool
 	// Now is the clock used for the times the store records itself (created,
 	// dismissed, audit entries without a time). It defaults to time.Now.
 	Now func() time.Time
 }
 
+// ErrOutdated is a database whose schema is older than this sideways: only
+// Open (which migrates) can use it.
+var ErrOutdated = errors.New("the state was written by an older sideways")
+
 // Open opens (creating if needed) the database at path and brings its schema up
-// to date.
+// to date. The file is created mode 0600 before SQLite touches it (SQLite gives
+// its -wal and -shm files the database's mode), and an existing database or
+// companion file that others may read is made private.
 func Open(path string) (*DB, error) {
+	if err := private(path); err != nil {
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
 	dsn := path + "?_txlock=immediate" +
-		"&_pragma=busy_timeout(10000)" +
-		"&_pragma=journal_mode(WAL)" +
+		fmt.Sprintf("&_pragma=busy_timeout(%d)", busyTimeout.Milliseconds()) +
 		"&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)"
 	db, err := sql.Open("sqlite", dsn)
@@ -50,11 +70,175 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
 	s := &DB{db: db, Now: time.Now}
+	if err := walMode(context.Background(), db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// OpenReadOnly opens the database at path for reading only. It creates,
+// migrates and writes nothing (every write method fails), so it works beside a
+// running daemon and on a state folder the user cannot write: when SQLite
+// cannot open the -shm file it needs there, the database is read as immutable.
+// A database that does not exist reads as empty; one older than this sideways
+// gives an error wrapping ErrOutdated.
+func OpenReadOnly(path string) (*DB, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return openEmpty()
+	}
+	_ = tighten(path) // best effort: the files may belong to someone else
+	s, err := openReadOnly(path, false)
+	if err != nil && !errors.Is(err, ErrOutdated) && !isBusy(err) {
+		if s2, err2 := openReadOnly(path, true); err2 == nil {
+			return s2, nil
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open state %s read-only: %w", path, err)
+	}
+	return s, nil
+}
+
+func openReadOnly(path string, immutable bool) (*DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/… on Windows
+	}
+	dsn := fmt.Sprintf("%s?mode=ro&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)",
+		&url.URL{Scheme: "file", Path: p}, busyTimeout.Milliseconds())
+	if immutable {
+		dsn += "&immutable=1"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	s := &DB{db: db, readOnly: true, Now: time.Now}
+	if err := s.upToDate(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openEmpty is a read-only database with the current schema and no rows, in
+// memory: the state before the first cycle.
+func openEmpty() (*DB, error) {
+	db, err := sql.Open("sqlite", "file::memory:")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1) // one connection: one in-memory database
+	s := &DB{db: db, readOnly: true, Now: time.Now}
+	err = s.migrate(context.Background())
+	if err == nil {
+		_, err = db.Exec(`PRAGMA query_only = 1`)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("empty state: %w", err)
+	}
+	return s, nil
+}
+
+// upToDate checks that every migration this sideways knows was applied.
+func (s *DB) upToDate(ctx context.Context) error {
+	ms, err := listMigrations()
+	if err != nil {
+		return err
+	}
+	v, err := s.Version(ctx)
+	if err != nil {
+		if strings.Contains(err.Error(), "no such table") {
+			return fmt.Errorf("%w (no schema yet)", ErrOutdated)
+		}
+		return err
+	}
+	if want := ms[len(ms)-1].version; v < want {
+		return fmt.Errorf("%w (schema %d; this one needs %d)", ErrOutdated, v, want)
+	}
+	return nil
+}
+
+// walMode puts the database in WAL mode, a setting kept in the file. The
+// switch needs the file to itself for a moment, and SQLite refuses it at once
+// ("database is locked", without its busy timeout) while another process opens
+// the same fresh database: so it is retried, for up to the busy timeout.
+func walMode(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		var mode string
+		err := db.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(time.Duration(5+rand.IntN(20)) * time.Millisecond)
+	}
+}
+
+// busyTimeout is how long a statement waits for another process's lock.
+const busyTimeout = 10 * time.Second
+
+// isBusy reports whether err is SQLITE_BUSY (in any of its extended forms).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+// ReadOnly reports whether s was opened by OpenReadOnly.
+func (s *DB) ReadOnly() bool { return s.readOnly }
+
+// private makes the database at path private to the user: created empty with
+// mode 0600 when missing, and tightened. (Windows has no such bits.)
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		if runtime.GOOS != "windows" {
+			err = f.Chmod(0o600) // exactly, whatever the umask took away
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	case !errors.Is(err, fs.ErrExist):
+		return err
+	}
+	return tighten(path)
+}
+
+// tighten removes group and other permissions from the database at path and
+// its companion files.
+func tighten(path string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			if err := os.Chmod(p, perm&0o700); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Close closes the database.
@@ -97,8 +281,17 @@ func listMigrations() ([]migration, error) {
 
 // migrate applies, each in its own transaction, every embedded migration newer
 // than the database.
+//
+// Each step is one immediate transaction, which takes the write lock up front
+// (waiting for it under the busy timeout): processes starting at once on a
+// fresh database then queue, where a statement that read first and wrote after
+// would fail with "database is locked".
 func (s *DB) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)`); err != nil {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	ms, err := listMigrations()
@@ -327,16 +520,28 @@ type Write struct {
 	Created    time.Time
 }
 
-// AuditEntry is one calendar write the daemon made.
+// AuditEntry is one calendar write the daemon made, or (ActionAdopt,
+// ActionPresent) one event of sideways' it found already there and took over.
 type AuditEntry struct {
 	At       time.Time
 	Calendar string
 	EventID  string
-	// Action is what was done: "propose", "invite", "move", "withdraw", …
+	// Action is what was done: "propose", "invite", "move", "withdraw",
+	// ActionAdopt, ActionPresent.
 	Action string
 	Peer   string
 	Reason string
 }
+
+// The audit actions that record no write of this process: the event was on
+// the calendar already, written by another sideways process or by an earlier
+// cycle that stopped before recording it.
+const (
+	// ActionAdopt: found while reading the calendar.
+	ActionAdopt = "adopt"
+	// ActionPresent: found when writing it (the calendar answered "exists").
+	ActionPresent = "already present"
+)
 
 func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, calendar, event_id, action, peer, reason) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -349,17 +554,68 @@ func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
 // audit entry saying why. A zero w.Created is recorded as Now; the audit entry
 // takes its calendar, event id and peer from w.
 func (s *DB) RecordWrite(ctx context.Context, w Write, action, reason string) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error { return s.recordWrite(ctx, tx, w, action, reason) })
+	if err != nil {
+		return fmt.Errorf("record write %s/%s: %w", w.Calendar, w.EventID, err)
+	}
+	return nil
+}
+
+func (s *DB) recordWrite(ctx context.Context, tx *sql.Tx, w Write, action, reason string) error {
+	if err := upsertWrite(ctx, tx, w, s.stamp(w.Created)); err != nil {
+		return err
+	}
+	return s.appendAudit(ctx, tx, AuditEntry{Calendar: w.Calendar, EventID: w.EventID, Action: action, Peer: w.Peer, Reason: reason})
+}
+
+// upsertWrite tracks w, replacing what was tracked under its calendar and
+// event id (but keeping when it was first created).
+func upsertWrite(ctx context.Context, tx *sql.Tx, w Write, created string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO writes (calendar, event_id, peer, kind, start_at, end_at, created) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (calendar, event_id) DO UPDATE SET peer = excluded.peer, kind = excluded.kind, start_at = excluded.start_at, end_at = excluded.end_at`,
+		w.Calendar, w.EventID, w.Peer, w.Kind, formatTime(w.Start), formatTime(w.End), created)
+	return err
+}
+
+// RecordInsert records, in one transaction, that the daemon created the event
+// w: like RecordWrite, and an ActionAdopt or ActionPresent entry for the same
+// event (another process found it between the write and this record) gives
+// way to this one, so the log lists the event's creation once, as a write.
+func (s *DB) RecordInsert(ctx context.Context, w Write, action, reason string) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO writes (calendar, event_id, peer, kind, start_at, end_at, created) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (calendar, event_id) DO UPDATE SET peer = excluded.peer, kind = excluded.kind, start_at = excluded.start_at, end_at = excluded.end_at`,
-			w.Calendar, w.EventID, w.Peer, w.Kind, formatTime(w.Start), formatTime(w.End), s.stamp(w.Created))
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM audit WHERE calendar = ? AND event_id = ? AND action IN (?, ?)`,
+			w.Calendar, w.EventID, ActionAdopt, ActionPresent); err != nil {
 			return err
+		}
+		return s.recordWrite(ctx, tx, w, action, reason)
+	})
+	if err != nil {
+		return fmt.Errorf("record write %s/%s: %w", w.Calendar, w.EventID, err)
+	}
+	return nil
+}
+
+// RecordPresent records, in one transaction, that the event w of sideways' is
+// on the calendar though this process did not write it (action ActionAdopt or
+// ActionPresent): it is tracked like a write, and audited with action only
+// when the log has no entry for the event yet, so an event is never listed
+// twice for one creation.
+func (s *DB) RecordPresent(ctx context.Context, w Write, action, reason string) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := upsertWrite(ctx, tx, w, s.stamp(w.Created)); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE calendar = ? AND event_id = ?`, w.Calendar, w.EventID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
 		}
 		return s.appendAudit(ctx, tx, AuditEntry{Calendar: w.Calendar, EventID: w.EventID, Action: action, Peer: w.Peer, Reason: reason})
 	})
 	if err != nil {
-		return fmt.Errorf("record write %s/%s: %w", w.Calendar, w.EventID, err)
+		return fmt.Errorf("record %s %s/%s: %w", action, w.Calendar, w.EventID, err)
 	}
 	return nil
 }

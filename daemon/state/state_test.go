@@ -1,6 +1,9 @@
 package state_test
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -283,5 +286,95 @@ func TestUntrackAndNextCycle(t *testing.T) {
 	}
 	if c, err := db.LastCycle(ctx); err != nil || !c.Next.Equal(next) {
 		t.Errorf("last cycle = %+v, %v; want next %v", c, err, next)
+	}
+}
+
+// TestReadOnlyMissingIsEmpty: before the first cycle there is no database; a
+// read-only open reads it as empty and creates nothing.
+func TestReadOnlyMissingIsEmpty(t *testing.T) {
+	dir := t.TempDir()
+	db, err := state.OpenReadOnly(filepath.Join(dir, "sideways.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if c, err := db.LastCycle(ctx); err != nil || c != nil {
+		t.Errorf("last cycle = %+v, %v; want none", c, err)
+	}
+	if ws, err := db.Writes(ctx); err != nil || len(ws) != 0 {
+		t.Errorf("writes = %+v, %v; want none", ws, err)
+	}
+	if err := db.RecordCycle(ctx, state.Cycle{At: t0, OK: true}); err == nil {
+		t.Error("the empty read-only state accepted a write")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a read-only open created %v", entries)
+	}
+}
+
+// TestReadOnlyOutdated: a database an older sideways wrote cannot be read
+// without migrating it, which a read-only open never does.
+func TestReadOnlyOutdated(t *testing.T) {
+	db, path := openDB(t)
+	ctx := context.Background()
+	v, err := db.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DELETE FROM schema_version WHERE version = ?`, v); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if _, err := state.OpenReadOnly(path); !errors.Is(err, state.ErrOutdated) {
+		t.Fatalf("OpenReadOnly(outdated) = %v, want ErrOutdated", err)
+	}
+}
+
+// TestAuditListsEachEventOnce: a second process that finds the event already
+// there (409) or adopts it records no second write; the write itself, even
+// recorded after them, takes their place.
+func TestAuditListsEachEventOnce(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := context.Background()
+	w := state.Write{Calendar: "work", EventID: "sd1", Peer: "dana@acme.test", Kind: "suggestion", Start: t0, End: t0.Add(time.Hour)}
+	// B finds A's event before A has recorded it.
+	if err := db.RecordPresent(ctx, w, state.ActionPresent, "409"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordPresent(ctx, w, state.ActionAdopt, "found"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordInsert(ctx, w, "propose", "overdue"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordPresent(ctx, w, state.ActionPresent, "409 again"); err != nil {
+		t.Fatal(err)
+	}
+	log, err := db.AuditLog(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 1 || log[0].Action != "propose" {
+		t.Errorf("audit = %+v, want one propose entry", log)
+	}
+	// An event only ever found, never written here, is listed once as found.
+	w2 := w
+	w2.EventID = "sd2"
+	for range 2 {
+		if err := db.RecordPresent(ctx, w2, state.ActionPresent, "409"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if log, _ = db.AuditLog(ctx, 0); len(log) != 2 || log[0].EventID != "sd2" || log[0].Action != state.ActionPresent {
+		t.Errorf("audit = %+v, want sd2 once as %q", log, state.ActionPresent)
+	}
+	if ws, _ := db.Writes(ctx); len(ws) != 2 {
+		t.Errorf("tracked = %+v, want both events", ws)
 	}
 }

@@ -112,6 +112,9 @@ type Fault struct {
 	// DropAfter handles the request (so an insert takes effect) and then closes
 	// the connection without an answer: the client cannot tell it happened.
 	DropAfter bool
+	// Stall holds the request unanswered until the client gives up or the
+	// test ends: a server that accepts connections and never answers.
+	Stall bool
 }
 
 type stored struct {
@@ -144,7 +147,8 @@ type Server struct {
 	// ClientID and ClientSecret are the only OAuth client the fake accepts.
 	ClientID, ClientSecret string
 
-	srv *httptest.Server
+	srv     *httptest.Server
+	stopped chan struct{} // closed when the test ends, releasing stalled requests
 
 	mu         sync.Mutex
 	now        func() time.Time
@@ -199,7 +203,11 @@ func NewServer(t testing.TB, owner string) *Server {
 	s.handle(mux, "POST /token", RouteToken, s.token)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
-	t.Cleanup(s.srv.Close)
+	s.stopped = make(chan struct{})
+	t.Cleanup(func() {
+		close(s.stopped)
+		s.srv.Close()
+	})
 	return s
 }
 
@@ -629,6 +637,12 @@ func (s *Server) handle(mux *http.ServeMux, pattern, route string, h func(w http
 		s.log = append(s.log, rec)
 		s.logMu.Unlock()
 		switch {
+		case fault != nil && fault.Stall:
+			select {
+			case <-r.Context().Done():
+			case <-s.stopped:
+			}
+			return
 		case fault != nil && fault.Drop:
 			drop(w)
 			return
