@@ -22,9 +22,9 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
-	"github.com/teambition/rrule-go"
 
 	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/calendar/ics/recur"
 )
 
 // Options control how a feed is read.
@@ -66,6 +66,8 @@ type Calendar struct {
 	// dayZone is the zone all-day dates are read in when checking them against
 	// a window: the user's (Options.Floating); nil means UTC.
 	dayZone *time.Location
+	// limits bound expansion; zero means recur.Default (tests set smaller).
+	limits recur.Limits
 }
 
 // vevent is one VEVENT, decoded: a series master (or single event) or an
@@ -84,10 +86,16 @@ type vevent struct {
 
 // recurrence is what makes a series.
 type recurrence struct {
-	rules   []*rrule.RRule
-	exrules []*rrule.RRule
+	rules   []*rule
+	exrules []*rule
 	rdates  []rdate
 	exdates map[int64]bool
+}
+
+// rule is one RRULE or EXRULE, with its text for warnings.
+type rule struct {
+	*recur.Rule
+	text string
 }
 
 // override is what a RECURRENCE-ID component adds.
