@@ -138,7 +138,7 @@ func TestBySetPosNeverMatches(t *testing.T) {
 }
 
 // TestBySecondCut: twenty events matching every second reached 3.8 GiB.
-// Now the series share the feed's 250,000 instances and say so; the weekly
+// Now the series share the feed's 100,000 instances and say so; the weekly
 // meeting in the same feed is whole.
 func TestBySecondCut(t *testing.T) {
 	c, ws := mustParse(t, bySecondFeed(20), Options{Name: "hostile"})
@@ -159,7 +159,7 @@ func TestBySecondCut(t *testing.T) {
 		}
 		line := 4 + 5*i
 		if !hasWarning(warns, line, fmt.Sprintf("hostile:%d:", line), `RRULE "FREQ=DAILY;BYHOUR=0,1,2`, `of "`+uid+`"`,
-			fmt.Sprintf("cut at %s instances", thousands(n[uid])), "more than 250,000 instances in the window (the per-feed limit)") {
+			fmt.Sprintf("cut at %s instances", thousands(n[uid])), "more than 100,000 instances in the window (the per-feed limit)") {
 			t.Errorf("no cut warning for %s (line %d) in %v", uid, line, warns)
 		}
 	}
@@ -179,7 +179,7 @@ func TestRuleInstanceCap(t *testing.T) {
 	if len(evs) != recur.Default.RuleInstances {
 		t.Errorf("%d occurrences, want %d", len(evs), recur.Default.RuleInstances)
 	}
-	if !hasWarning(warns, 4, "cut at 100,000 instances in the window (the per-rule limit); later instances are left out") {
+	if !hasWarning(warns, 4, "cut at 50,000 instances in the window (the per-rule limit); later instances are left out") {
 		t.Errorf("warnings %v", warns)
 	}
 	// Kept: the earliest.
@@ -231,7 +231,7 @@ func TestWorkBudget(t *testing.T) {
 
 	// A feed budget of 2.5 rules: the third is cut by it, the rest summed up.
 	// The weekly series is cheap, so it is expanded first and kept whole.
-	c.limits = recur.Limits{RuleWork: 1_000_000, FeedWork: 2_500_000, RuleInstances: 100_000, FeedInstances: 250_000}
+	c.limits = recur.Limits{RuleWork: 1_000_000, FeedWork: 2_500_000, RuleInstances: 50_000, FeedInstances: 100_000}
 	evs, warns = c.Occurrences(yearFrom, yearTo)
 	if n := count(evs); n["weekly"] != 51 {
 		t.Errorf("weekly: %d occurrences, want 51", n["weekly"])
@@ -322,7 +322,7 @@ func TestSourceLogsCutsOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := strings.Count(logs.String(), "cut at 100,000 instances"); got != 2 {
+	if got := strings.Count(logs.String(), " cut at "); got != 2 {
 		t.Errorf("%d cut warnings logged, want 2 (one per series):\n%s", got, logs.String())
 	}
 	if !strings.Contains(logs.String(), `feed=hostile line=4 msg="RRULE \"FREQ=DAILY;BYHOUR=0,1,2,3`) {

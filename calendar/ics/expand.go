@@ -291,7 +291,7 @@ func (v *vevent) instance(calName string, tmpl *vevent, start time.Time, dur tim
 // by as much as that override moved its own instance, takes its length, and
 // takes its fields.
 func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future []*vevent, out []calendar.Event, x *expansion) (result []calendar.Event) {
-	// Last resort: a series rrule-go cannot expand is left out, not the feed.
+	// Last resort: a series that cannot be expanded is left out, not the feed.
 	n := len(out)
 	defer func() {
 		if recover() != nil {
@@ -309,9 +309,9 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 	}
 
 	// Start early enough to catch an instance that began before from and is
-	// still running; a day more covers a DST shift inside the instance and an
-	// all-day date read in a zone behind UTC. THISANDFUTURE overrides may move
-	// instances either way.
+	// still running; for an all-day series a day more covers its dates read
+	// in a zone behind UTC. THISANDFUTURE overrides may move instances either
+	// way. (Timed instances are instants: their length is exact, DST or not.)
 	rec := v.rec
 	longest := v.dur
 	for _, rd := range rec.rdates {
@@ -325,26 +325,27 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 		d := f.st.t.Sub(f.ov.recurID)
 		shift = max(shift, d, -d)
 	}
-	lo := w.from.Add(-longest - shift - 25*time.Hour)
-	hi := w.to.Add(shift + 25*time.Hour)
+	margin := time.Hour
+	if v.st.date || slices.ContainsFunc(future, func(f *vevent) bool { return f.st.date }) {
+		margin = 25 * time.Hour
+	}
+	lo := w.from.Add(-longest - shift - margin)
+	hi := w.to.Add(shift + margin)
 
+	// The instances, in the order found: DTSTART, each rule's (in order),
+	// RDATEs. Sorted and rid of duplicates below.
 	type inst struct {
 		t   time.Time
 		dur time.Duration
 	}
-	seen := map[int64]inst{}
+	var insts []inst
 	// add adds an instance, and says whether it counts against the series'
-	// cap: whether it is new and may be in the window (the walk runs from
-	// well before it).
+	// cap: whether it may be in the window (the walk runs from a little before).
 	add := func(t time.Time, dur time.Duration) bool {
-		if t.Before(lo) || !t.Before(hi) {
+		if t.Before(lo) || !t.Before(hi) || rec.exdates[t.UnixNano()] {
 			return false
 		}
-		k := t.UnixNano()
-		if _, dup := seen[k]; dup || rec.exdates[k] {
-			return false
-		}
-		seen[k] = inst{t, dur}
+		insts = append(insts, inst{t, dur})
 		return len(future) > 0 || w.overlaps(v.st.date, t, t.Add(dur))
 	}
 	// RFC 5545 §3.8.5.3: DTSTART is always the first instance, matching the rule
@@ -363,28 +364,27 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 			add(rd.t, v.dur)
 		}
 	}
+	var excluded map[int64]bool
 	for _, r := range rec.exrules {
 		exclude := func(t time.Time) bool {
-			delete(seen, t.UnixNano())
+			if excluded == nil {
+				excluded = map[int64]bool{}
+			}
+			excluded[t.UnixNano()] = true
 			return false
 		}
 		if how := walk(r, loc, lo, hi, x.limits.RuleInstances, x.budget, exclude); how != recur.Complete {
 			x.cut(v, "EXRULE", r, how, x.limits.RuleInstances)
 		}
 	}
+	// In time order; of the same instant, the first found (DTSTART's length
+	// over an RDATE's).
+	slices.SortStableFunc(insts, func(a, b inst) int { return a.t.Compare(b.t) })
 
-	keys := make([]int64, 0, len(seen))
-	for k := range seen {
-		keys = append(keys, k)
-	}
-	if len(keys) > x.level {
-		// Several rules and RDATEs together may pass the cap: keep the earliest.
-		slices.Sort(keys)
-	}
 	emitted := 0
-	for _, k := range keys {
-		in := seen[k]
-		if ovs[k] != nil {
+	for i, in := range insts {
+		k := in.t.UnixNano()
+		if i > 0 && in.t.Equal(insts[i-1].t) || excluded[k] || ovs[k] != nil {
 			continue
 		}
 		tmpl, start, dur := v, in.t, in.dur
@@ -397,7 +397,7 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 		}
 		if w.overlaps(tmpl.st.date, start, start.Add(dur)) {
 			if emitted == x.level {
-				x.capAt(x.level)
+				x.capAt(x.level) // several rules and RDATEs together: the earliest are kept
 				break
 			}
 			out = append(out, v.instance(calName, tmpl, start, dur, in.t.UTC()))

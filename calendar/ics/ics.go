@@ -1,8 +1,9 @@
 // Package ics is the iCalendar (RFC 5545) adapter: it reads a feed from a file or
 // an http(s)/webcal URL (conditional GET, size limit, last good copy when a
 // feed starts failing), parses it as a stream (go-ical's types; its decoder for
-// VTIMEZONEs, a faster one-pass reader for events) and expands it with rrule-go
-// into the normalized occurrences of package calendar — recurrences expanded in
+// VTIMEZONEs, a faster one-pass reader for events) and expands it (package
+// recur: rrule-go's expansion, bounded by a work budget and instance caps) into
+// the normalized occurrences of package calendar — recurrences expanded in
 // their own time zones, RECURRENCE-ID overrides applied, cancelled instances
 // kept.
 //

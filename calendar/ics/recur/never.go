@@ -62,7 +62,7 @@ func (r *Rule) months() []int {
 // perPeriod returns the most instances one period can hold before BYSETPOS
 // picks among them: its days times the times of day.
 func (r *Rule) perPeriod() int {
-	times := len(r.timeset)
+	times := r.timesPerDay()
 	if r.freq == rrule.HOURLY {
 		times = len(r.byminute) * len(r.bysecond)
 	}
@@ -162,10 +162,10 @@ func (r *Rule) Cost(from, stop time.Time) float64 {
 		return 0
 	}
 	var period float64 // hours
-	days, times := 1.0, float64(len(r.timeset))
+	days, times := 1.0, float64(r.timesPerDay())
 	switch r.freq {
 	case rrule.YEARLY:
-		period, days = 8766, float64(r.perPeriod()/max(len(r.timeset), 1))
+		period, days = 8766, float64(r.perPeriod()/max(r.timesPerDay(), 1))
 	case rrule.MONTHLY:
 		period, days = 730, 31
 	case rrule.WEEKLY:

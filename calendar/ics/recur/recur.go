@@ -53,17 +53,21 @@ type Limits struct {
 	FeedInstances int
 }
 
-// Default are the limits sideways uses. Real calendars stay far below them: a
-// daily meeting for ten years is 3,650 instances and, walked from its DTSTART,
-// about as many candidates; an hourly rule over a year is 8,760; a birthday
-// since 1900 is 31 candidates a year; the 50,000-event benchmark feed examines
-// about 60,000 candidates in all. What they stop costs about 10 ms of walking
-// per rule and half a second per feed, and about 60 MB of occurrences per feed.
+// Default are the limits sideways uses. Real calendars stay far below them:
+// ten years of a daily meeting is 3,650 instances (and, walked from its
+// DTSTART because of a COUNT, about 11,000 candidates); an hourly rule over
+// the daemon's 13-month window 9,500 instances; a birthday since 1900 is 31
+// candidates a year; the 40 series of the benchmark feeds (bench/ics.sh)
+// examine about 30,000 candidates over a year and 92,000 over five, and a
+// year of any personal calendar holds a few thousand instances. What the limits allow costs at most about 50 ms
+// of walking per rule and a second per feed, and 100,000 occurrences (about
+// 27 MB) per feed, which keeps `run --once` on the hostile feeds of
+// bench/hostile.sh well under 300 MB.
 var Default = Limits{
 	RuleWork:      1_000_000,
 	FeedWork:      20_000_000,
-	RuleInstances: 100_000,
-	FeedInstances: 250_000,
+	RuleInstances: 50_000,
+	FeedInstances: 100_000,
 }
 
 // Budget is what one expansion of one feed may still spend. It is not safe
@@ -118,8 +122,7 @@ type Rule struct {
 	byminute    []int
 	bysecond    []int
 	byeaster    []int
-	timeset     []time.Time // the times of day, for DAILY and longer periods
-	explicit    int         // how many kinds of day filter the rule itself gave
+	explicit    int // how many kinds of day filter the rule itself gave
 }
 
 // nthDay is a BYDAY value with an ordinal: 2TU, -1FR. weekday 0 is Monday.
@@ -214,19 +217,28 @@ func build(arg rrule.ROption) *Rule {
 	if len(r.bysecond) == 0 {
 		r.bysecond = []int{r.dtstart.Second()}
 	}
-	if r.freq < rrule.HOURLY {
-		r.timeset = make([]time.Time, 0, len(r.byhour)*len(r.byminute)*len(r.bysecond))
-		for _, h := range r.byhour {
-			for _, m := range r.byminute {
-				for _, s := range r.bysecond {
-					r.timeset = append(r.timeset, time.Date(1, 1, 1, h, m, s, 0, r.dtstart.Location()))
-				}
-			}
-		}
-		slices.SortFunc(r.timeset, time.Time.Compare)
-	}
 	return r
 }
+
+// dayTimes returns the times of day of a DAILY or longer rule, sorted. They
+// are built for each walk, not kept with the rule: a rule of a few hundred
+// bytes (BYHOUR=0..23;BYMINUTE=0..59;BYSECOND=0..59) has 86,400 of them.
+func (r *Rule) dayTimes() []time.Time {
+	ts := make([]time.Time, 0, r.timesPerDay())
+	for _, h := range r.byhour {
+		for _, m := range r.byminute {
+			for _, s := range r.bysecond {
+				ts = append(ts, time.Date(1, 1, 1, h, m, s, 0, r.dtstart.Location()))
+			}
+		}
+	}
+	slices.SortFunc(ts, time.Time.Compare)
+	return ts
+}
+
+// timesPerDay is how many times of day a DAILY or longer rule tries on each
+// day it keeps.
+func (r *Rule) timesPerDay() int { return len(r.byhour) * len(r.byminute) * len(r.bysecond) }
 
 var weekdays = []rrule.Weekday{rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU}
 
@@ -392,7 +404,8 @@ func (w *walker) start(from time.Time) {
 	w.ii = iterInfo{rrule: r}
 	w.ii.rebuild(w.year, w.month)
 	if r.freq < rrule.HOURLY {
-		w.timeset = r.timeset
+		w.timeset = r.dayTimes()
+		w.work += len(w.timeset)
 	} else if len(r.byhour) == 0 || slices.Contains(r.byhour, w.hour) {
 		w.ii.fillTimeSet(&w.timeset, w.hour, w.minute, w.second)
 	}
@@ -595,6 +608,7 @@ func (w *walker) run() Cut {
 				}
 			}
 			w.ii.fillTimeSet(&w.timeset, w.hour, w.minute, w.second)
+			w.work += len(w.timeset)
 		}
 		if fixday && w.day > 28 {
 			daysinmonth := daysIn(w.month, w.year)
