@@ -26,7 +26,7 @@ func (r *Rule) Never() string {
 	}
 	if len(r.bymonthday) > 0 || len(r.bynmonthday) > 0 {
 		ok := false
-		for _, m := range r.months() {
+		for _, m := range r.monthList() {
 			days := maxDays[m-1]
 			if slices.ContainsFunc(r.bymonthday, func(d int) bool { return d <= days }) ||
 				slices.ContainsFunc(r.bynmonthday, func(d int) bool { return -d <= days }) {
@@ -51,8 +51,8 @@ func (r *Rule) Never() string {
 // maxDays is the longest each month can be.
 var maxDays = [12]int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
-// months returns the months the rule may fall in.
-func (r *Rule) months() []int {
+// monthList returns the months the rule may fall in.
+func (r *Rule) monthList() []int {
 	if len(r.bymonth) > 0 {
 		return r.bymonth
 	}
@@ -98,12 +98,11 @@ func (r *Rule) someDate() bool {
 		}
 		for _, wd0 := range starts {
 			wdays := wdayMask[wd0:]
-			for _, m := range r.months() {
+			for _, m := range r.monthList() {
 				for i := mrange[m-1]; i < mrange[m]; i++ {
-					if len(r.byweekday) > 0 && !slices.Contains(r.byweekday, wdays[i]) ||
-						(len(r.bymonthday) > 0 || len(r.bynmonthday) > 0) &&
-							!slices.Contains(r.bymonthday, mday[i]) && !slices.Contains(r.bynmonthday, nmday[i]) ||
-						len(r.byyearday) > 0 && !slices.Contains(r.byyearday, i+1) && !slices.Contains(r.byyearday, i-yearlen) {
+					if len(r.byweekday) > 0 && !r.wdays.has(wdays[i]) ||
+						(len(r.bymonthday) > 0 || len(r.bynmonthday) > 0) && !r.monthday(mday[i], nmday[i]) ||
+						len(r.byyearday) > 0 && !r.yearday(i+1) && !r.yearday(i-yearlen) {
 						continue
 					}
 					return true

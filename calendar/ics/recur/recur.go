@@ -29,6 +29,7 @@
 package recur
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -123,6 +124,34 @@ type Rule struct {
 	bysecond    []int
 	byeaster    []int
 	explicit    int // how many kinds of day filter the rule itself gave
+
+	// The day filters as bit sets, so that testing a day costs the same
+	// whatever the length of the lists (up to 366 values each).
+	months, mdays, nmdays, wdays, hours bits64  // nmdays by -value
+	ydays, nydays                       bits384 // nydays by -value
+}
+
+// bits64 is a set of ints in [0, 64).
+type bits64 uint64
+
+func (b *bits64) add(v int)     { *b |= 1 << v }
+func (b bits64) has(v int) bool { return v >= 0 && v < 64 && b&(1<<v) != 0 }
+
+// bits384 is a set of ints in [0, 384).
+type bits384 [6]uint64
+
+func (b *bits384) add(v int) { b[v/64] |= 1 << (v % 64) }
+func (b *bits384) has(v int) bool {
+	return v >= 0 && v < 384 && b[v/64]&(1<<(v%64)) != 0
+}
+
+// set sorts a BYxxx list and drops repeats, as python-dateutil does (rrule-go
+// keeps them, and a rule repeating BYHOUR values would multiply its times of
+// day).
+func set(vs []int) []int {
+	vs = slices.Clone(vs)
+	slices.Sort(vs)
+	return slices.Compact(vs)
 }
 
 // nthDay is a BYDAY value with an ordinal: 2TU, -1FR. weekday 0 is Monday.
@@ -163,7 +192,7 @@ func build(arg rrule.ROption) *Rule {
 		r.until = arg.Until.Truncate(time.Second)
 	}
 	r.wkst = arg.Wkst.Day()
-	r.bysetpos = arg.Bysetpos
+	r.bysetpos = set(arg.Bysetpos)
 	for _, n := range [][]int{arg.Bymonth, arg.Bymonthday, arg.Byyearday, arg.Byweekno, arg.Byeaster} {
 		if len(n) > 0 {
 			r.explicit++
@@ -187,17 +216,17 @@ func build(arg rrule.ROption) *Rule {
 			arg.Byweekday = []rrule.Weekday{weekdays[pyWeekday(r.dtstart.Weekday())]}
 		}
 	}
-	r.bymonth = arg.Bymonth
-	r.byyearday = arg.Byyearday
-	r.byeaster = arg.Byeaster
-	for _, d := range arg.Bymonthday {
+	r.bymonth = set(arg.Bymonth)
+	r.byyearday = set(arg.Byyearday)
+	r.byeaster = set(arg.Byeaster)
+	for _, d := range set(arg.Bymonthday) {
 		if d > 0 {
 			r.bymonthday = append(r.bymonthday, d)
 		} else if d < 0 {
 			r.bynmonthday = append(r.bynmonthday, d)
 		}
 	}
-	r.byweekno = arg.Byweekno
+	r.byweekno = set(arg.Byweekno)
 	for _, w := range arg.Byweekday {
 		if w.N() == 0 || r.freq > rrule.MONTHLY {
 			r.byweekday = append(r.byweekday, w.Day())
@@ -205,20 +234,56 @@ func build(arg rrule.ROption) *Rule {
 			r.bynweekday = append(r.bynweekday, nthDay{w.Day(), w.N()})
 		}
 	}
-	r.byhour = arg.Byhour
+	r.byweekday = set(r.byweekday)
+	slices.SortFunc(r.bynweekday, func(a, b nthDay) int { return cmp.Or(a.n-b.n, a.weekday-b.weekday) })
+	r.bynweekday = slices.Compact(r.bynweekday)
+	r.byhour = set(arg.Byhour)
 	if len(r.byhour) == 0 && r.freq < rrule.HOURLY {
 		r.byhour = []int{r.dtstart.Hour()}
 	}
-	r.byminute = arg.Byminute
+	r.byminute = set(arg.Byminute)
 	if len(r.byminute) == 0 {
 		r.byminute = []int{r.dtstart.Minute()}
 	}
-	r.bysecond = arg.Bysecond
+	r.bysecond = set(arg.Bysecond)
 	if len(r.bysecond) == 0 {
 		r.bysecond = []int{r.dtstart.Second()}
 	}
+	for _, v := range r.bymonth {
+		r.months.add(v)
+	}
+	for _, v := range r.bymonthday {
+		r.mdays.add(v)
+	}
+	for _, v := range r.bynmonthday {
+		r.nmdays.add(-v)
+	}
+	for _, v := range r.byweekday {
+		r.wdays.add(v)
+	}
+	for _, v := range r.byhour {
+		r.hours.add(v)
+	}
+	for _, v := range r.byyearday {
+		if v > 0 {
+			r.ydays.add(v)
+		} else {
+			r.nydays.add(-v)
+		}
+	}
 	return r
 }
+
+// yearday reports whether BYYEARDAY holds day v (negative: from the end).
+func (r *Rule) yearday(v int) bool {
+	if v < 0 {
+		return r.nydays.has(-v)
+	}
+	return r.ydays.has(v)
+}
+
+// monthday reports whether BYMONTHDAY holds day d or its negative nd.
+func (r *Rule) monthday(d, nd int) bool { return r.mdays.has(d) || r.nmdays.has(-nd) }
 
 // dayTimes returns the times of day of a DAILY or longer rule, sorted. They
 // are built for each walk, not kept with the rule: a rule of a few hundred
@@ -406,7 +471,7 @@ func (w *walker) start(from time.Time) {
 	if r.freq < rrule.HOURLY {
 		w.timeset = r.dayTimes()
 		w.work += len(w.timeset)
-	} else if len(r.byhour) == 0 || slices.Contains(r.byhour, w.hour) {
+	} else if len(r.byhour) == 0 || r.hours.has(w.hour) {
 		w.ii.fillTimeSet(&w.timeset, w.hour, w.minute, w.second)
 	}
 }
@@ -480,21 +545,15 @@ func (w *walker) run() Cut {
 		ii := &w.ii
 		filtered := false
 		for n, i := range w.dayset {
-			if len(r.bymonth) != 0 && !slices.Contains(r.bymonth, ii.mmask[i]) ||
+			if len(r.bymonth) != 0 && !r.months.has(ii.mmask[i]) ||
 				len(r.byweekno) != 0 && ii.wnomask[i] == 0 ||
-				len(r.byweekday) != 0 && !slices.Contains(r.byweekday, ii.wdaymask[i]) ||
+				len(r.byweekday) != 0 && !r.wdays.has(ii.wdaymask[i]) ||
 				len(ii.nwdaymask) != 0 && ii.nwdaymask[i] == 0 ||
 				len(r.byeaster) != 0 && ii.eastermask[i] == 0 ||
-				(len(r.bymonthday) != 0 || len(r.bynmonthday) != 0) &&
-					!slices.Contains(r.bymonthday, ii.mdaymask[i]) &&
-					!slices.Contains(r.bynmonthday, ii.nmdaymask[i]) ||
+				(len(r.bymonthday) != 0 || len(r.bynmonthday) != 0) && !r.monthday(ii.mdaymask[i], ii.nmdaymask[i]) ||
 				len(r.byyearday) != 0 &&
-					(i < ii.yearlen &&
-						!slices.Contains(r.byyearday, i+1) &&
-						!slices.Contains(r.byyearday, -ii.yearlen+i) ||
-						i >= ii.yearlen &&
-							!slices.Contains(r.byyearday, i+1-ii.yearlen) &&
-							!slices.Contains(r.byyearday, -ii.nextyearlen+i-ii.yearlen)) {
+					(i < ii.yearlen && !r.yearday(i+1) && !r.yearday(-ii.yearlen+i) ||
+						i >= ii.yearlen && !r.yearday(i+1-ii.yearlen) && !r.yearday(-ii.nextyearlen+i-ii.yearlen)) {
 				w.defined[n] = false
 				filtered = true
 			}
@@ -522,12 +581,10 @@ func (w *walker) run() Cut {
 				if daypos < 0 || daypos >= len(days) {
 					continue
 				}
-				res := w.at(days[daypos], w.timeset[timepos])
-				if !slices.ContainsFunc(w.poslist, res.Equal) {
-					w.poslist = append(w.poslist, res)
-				}
+				w.poslist = append(w.poslist, w.at(days[daypos], w.timeset[timepos]))
 			}
 			slices.SortFunc(w.poslist, time.Time.Compare)
+			w.poslist = slices.CompactFunc(w.poslist, time.Time.Equal)
 			for _, res := range w.poslist {
 				if !w.emit(res) {
 					return w.end()
@@ -603,7 +660,7 @@ func (w *walker) run() Cut {
 					w.day += div
 					fixday = true
 				}
-				if len(r.byhour) == 0 || slices.Contains(r.byhour, w.hour) {
+				if len(r.byhour) == 0 || r.hours.has(w.hour) {
 					break
 				}
 			}

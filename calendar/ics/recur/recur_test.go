@@ -17,6 +17,9 @@ var unlimited = Limits{RuleWork: 50_000_000, FeedWork: 1 << 40, RuleInstances: 1
 // randomRule makes a rule of every shape rrule-go handles, on a random start.
 func randomRule(rnd *rand.Rand, loc *time.Location) string {
 	pick := func(vals ...string) string { return vals[rnd.IntN(len(vals))] }
+	// Values without repeats: rrule-go keeps repeats (a time of day twice,
+	// counted twice by COUNT), the walk drops them as python-dateutil does
+	// (TestRepeatedValues).
 	some := func(lo, hi int, neg bool) string {
 		var vs []string
 		for range 1 + rnd.IntN(3) {
@@ -24,7 +27,9 @@ func randomRule(rnd *rand.Rand, loc *time.Location) string {
 			if neg && rnd.IntN(3) == 0 {
 				v = -v
 			}
-			vs = append(vs, fmt.Sprint(v))
+			if !slices.Contains(vs, fmt.Sprint(v)) {
+				vs = append(vs, fmt.Sprint(v))
+			}
 		}
 		return strings.Join(vs, ",")
 	}
@@ -245,6 +250,27 @@ func mustRule(t testing.TB, s string, start time.Time) *Rule {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestRepeatedValues: a value repeated in a BYxxx list counts once, as in
+// python-dateutil (rrule-go gives the instance twice), and costs nothing: a
+// rule repeating BYHOUR thousands of times does not multiply its times of day.
+func TestRepeatedValues(t *testing.T) {
+	start := time.Date(2003, 1, 16, 4, 45, 0, 0, time.UTC)
+	got, _ := walkAll(mustRule(t, "FREQ=WEEKLY;BYMINUTE=1,1,27;WKST=SA;COUNT=2", start), start, start.AddDate(1, 0, 0))
+	want := []time.Time{time.Date(2003, 1, 23, 4, 1, 0, 0, time.UTC), time.Date(2003, 1, 23, 4, 27, 0, 0, time.UTC)}
+	if !slices.EqualFunc(got, want, time.Time.Equal) {
+		t.Errorf("got %v, want %v (python-dateutil's)", got, want)
+	}
+	got, _ = walkAll(mustRule(t, "FREQ=DAILY;BYHOUR=9,9,10;BYSETPOS=2;COUNT=2", start), start, start.AddDate(1, 0, 0))
+	want = []time.Time{time.Date(2003, 1, 16, 10, 45, 0, 0, time.UTC), time.Date(2003, 1, 17, 10, 45, 0, 0, time.UTC)}
+	if !slices.EqualFunc(got, want, time.Time.Equal) {
+		t.Errorf("got %v, want %v (python-dateutil's)", got, want)
+	}
+	hours := strings.Repeat("1,", 5000) + "2"
+	if n := mustRule(t, "FREQ=DAILY;BYHOUR="+hours+";BYMINUTE=0,30", start).timesPerDay(); n != 4 {
+		t.Errorf("%d times of day, want 4", n)
+	}
 }
 
 // TestNever: the impossible rules are recognized without walking, and the
