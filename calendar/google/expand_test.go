@@ -257,7 +257,7 @@ func TestExpandHostileRules(t *testing.T) {
 	}
 	out := logs.String()
 	for _, want := range []string{
-		`msg="google: recurrence rule never matches (BYSETPOS selects nothing: a period of FREQ=HOURLY has at most 1 instances); the rule is ignored and the series keeps its first instance" calendar=work event=bysetpos rule="RRULE:FREQ=HOURLY;BYSETPOS=2"`,
+		`msg="google: recurrence rule never matches (BYSETPOS selects nothing: a period of FREQ=HOURLY has at most 1 instance); the rule is ignored and the series keeps its first instance" calendar=work event=bysetpos rule="RRULE:FREQ=HOURLY;BYSETPOS=2"`,
 		`msg="google: recurrence cut: the rule examined too many candidate times (the per-rule limit); later instances are left out" calendar=work event=weekno rule="RRULE:FREQ=HOURLY;BYMONTH=6;BYWEEKNO=1;COUNT=5" limit=1000000`,
 		`msg="google: recurrence cut: the calendar's series have more instances in the window than the per-feed limit, and the biggest are cut to a common number; later instances are left out" calendar=work event=bysecond00`,
 	} {

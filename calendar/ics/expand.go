@@ -177,8 +177,8 @@ func (x *expansion) cut(m *vevent, kind string, r *rule, how recur.Cut, max int)
 }
 
 // finish adds the warnings about series that lost instances to a cap, with
-// the number each kept in the end, and the ones that sum up; it sorts them
-// by line.
+// the number each kept in the end, and the one that sums up; it sorts them
+// by line, the summary last.
 func (x *expansion) finish() {
 	for _, s := range x.series {
 		switch s.cut {
@@ -191,11 +191,11 @@ func (x *expansion) finish() {
 				thousands(s.n), thousands(x.limits.FeedInstances))
 		}
 	}
+	slices.SortStableFunc(x.warns, func(a, b Warning) int { return a.Line - b.Line })
 	if x.feedCuts > 1 {
 		x.warns = append(x.warns, Warning{Feed: x.feed, Msg: fmt.Sprintf("%d more rules were cut: the feed's work budget (%s candidate times) was spent",
 			x.feedCuts-1, thousands(x.limits.FeedWork))})
 	}
-	slices.SortStableFunc(x.warns, func(a, b Warning) int { return a.Line - b.Line })
 }
 
 // share cuts the biggest series so that together they keep at most 7/8 of

@@ -21,7 +21,11 @@ func (r *Rule) Never() string {
 	if len(r.bysetpos) > 0 {
 		n := r.perPeriod()
 		if !slices.ContainsFunc(r.bysetpos, func(p int) bool { return p != 0 && p <= n && -p <= n }) {
-			return fmt.Sprintf("BYSETPOS selects nothing: a period of FREQ=%v has at most %d instances", r.freq, n)
+			what := "instances"
+			if n == 1 {
+				what = "instance"
+			}
+			return fmt.Sprintf("BYSETPOS selects nothing: a period of FREQ=%v has at most %d %s", r.freq, n, what)
 		}
 	}
 	if len(r.bymonthday) > 0 || len(r.bynmonthday) > 0 {
