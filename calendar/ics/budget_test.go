@@ -355,3 +355,19 @@ func BenchmarkExpandHostile(b *testing.B) {
 		})
 	}
 }
+
+// TestHostileVTimezone: a VTIMEZONE rule that matches every second is walked
+// within the feed's budget, not for two centuries (6 billion onsets): the
+// zone falls back to its standard offset, with a warning.
+func TestHostileVTimezone(t *testing.T) {
+	src := "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Custom/Hostile\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n" +
+		"TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nRRULE:FREQ=YEARLY;" + strings.TrimPrefix(bySecondRule, "FREQ=DAILY;") + "\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n" +
+		"BEGIN:VEVENT\r\nUID:e\r\nDTSTART;TZID=Custom/Hostile:20261124T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	c, ws := mustParse(t, src, Options{Name: "f"})
+	if !hasWarning(ws, 11, `unknown time zone "Custom/Hostile"; using its VTIMEZONE's standard offset +0200 all year`) {
+		t.Errorf("warnings %v", ws)
+	}
+	if evs := c.Expand(ts("2026-11-24T00:00:00Z"), ts("2026-11-25T00:00:00Z")); len(evs) != 1 || !evs[0].Start.Equal(ts("2026-11-24T08:00:00Z")) {
+		t.Errorf("got %v", evs)
+	}
+}

@@ -271,7 +271,10 @@ func (p *parser) fromVTimezone(tzid string, line int) *time.Location {
 			return loc
 		}
 	}
-	if loc, err := locationFromVTimezone(tzid, vtz); err == nil {
+	if p.zoneBudget == nil {
+		p.zoneBudget = recur.NewBudget(recur.Default)
+	}
+	if loc, err := locationFromVTimezone(tzid, vtz, p.zoneBudget); err == nil {
 		return loc
 	}
 	var offset *ical.Prop

@@ -189,6 +189,8 @@ type parser struct {
 	warnings []Warning
 	strs     map[string]string // interned text: titles and people repeat a lot
 	props    props             // reused by eventProps
+	// zoneBudget bounds the walks of the feed's VTIMEZONE rules.
+	zoneBudget *recur.Budget
 }
 
 func (p *parser) warn(line int, format string, args ...any) {
