@@ -59,11 +59,11 @@ type Limits struct {
 // DTSTART because of a COUNT, about 11,000 candidates); an hourly rule over
 // the daemon's 13-month window 9,500 instances; a birthday since 1900 is 31
 // candidates a year; the 40 series of the benchmark feeds (bench/ics.sh)
-// examine about 30,000 candidates over a year and 92,000 over five, and a
-// year of any personal calendar holds a few thousand instances. What the limits allow costs at most about 50 ms
-// of walking per rule and a second per feed, and 100,000 occurrences (about
-// 27 MB) per feed, which keeps `run --once` on the hostile feeds of
-// bench/hostile.sh well under 300 MB.
+// examine about 30,000 candidates over a year and 92,000 over five; a year of
+// any personal calendar holds a few thousand instances. What the limits allow
+// costs at most 15 to 70 ms of walking per rule (BenchmarkWalk) and about a
+// second per feed, and 100,000 occurrences (about 27 MB) per feed, which
+// keeps `run --once` on the hostile feeds of bench/hostile.sh near 160 MB.
 var Default = Limits{
 	RuleWork:      1_000_000,
 	FeedWork:      20_000_000,
