@@ -1,8 +1,8 @@
 // Command icsbench measures what `sideways events --ics FILE` does for one
 // file: read, parse and expand over a window, through ics.Source. It prints
 // one line: the occurrences found, the wall time of read+parse+expand, and
-// the process's peak resident set size (getrusage RUSAGE_SELF ru_maxrss,
-// which counts the Go runtime too). bench/ics.sh runs it beside the Python
+// the process's peak resident set size (getrusage RUSAGE_SELF ru_maxrss on
+// Unix, the peak working set on Windows; either counts the Go runtime too). bench/ics.sh runs it beside the Python
 // reference, one process per file so the peaks do not mix.
 //
 //	go run ./bench/icsbench -from 2026-01-01T00:00:00Z -to 2027-01-01T00:00:00Z work.ics
@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
-	"syscall"
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar/ics"
@@ -43,9 +42,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	rss, err := maxRSSKiB()
+	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("occurrences=%d wall_s=%.4f maxrss_kb=%d\n", len(evs), wall.Seconds(), ru.Maxrss)
+	fmt.Printf("occurrences=%d wall_s=%.4f maxrss_kb=%d\n", len(evs), wall.Seconds(), rss)
 }

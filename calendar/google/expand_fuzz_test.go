@@ -10,10 +10,14 @@ import (
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/calendar/google"
+	"github.com/sidewayscal/sideways/calendar/recur"
 )
 
 // FuzzExpand feeds arbitrary recurrence lines and times to the expansion: it
-// must not panic, and what it returns must overlap the window, in order.
+// must not panic or hang, and what it returns must overlap the window, in
+// order, and stay within the per-series limit. The seed corpus
+// (testdata/fuzz/FuzzExpand/hostile_*) holds the rules that once hung or
+// exhausted memory.
 func FuzzExpand(f *testing.F) {
 	f.Add("RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=5\nEXDATE;TZID=America/New_York:20261109T100000", "2026-10-26T10:00:00-04:00", "America/New_York", false)
 	f.Add("RRULE:FREQ=DAILY;UNTIL=20261205", "2026-12-01", "", true)
@@ -40,6 +44,9 @@ func FuzzExpand(f *testing.F) {
 		from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 		to := from.AddDate(0, 3, 0)
 		evs := google.Expand("work", []*calendarv3.Event{m}, from, to, nil)
+		if len(evs) > recur.Default.RuleInstances {
+			t.Errorf("%d occurrences from one series, over the %d limit", len(evs), recur.Default.RuleInstances)
+		}
 		window := calendar.Interval{Start: from, End: to}
 		for i, e := range evs {
 			if !e.Span(time.UTC).Overlaps(window) {
@@ -52,16 +59,19 @@ func FuzzExpand(f *testing.F) {
 	})
 }
 
-// TestExpandRunawayRule: a rule with too many instances is cut off with a
-// warning instead of stalling the cycle.
-func TestExpandRunawayRule(t *testing.T) {
+// TestExpandMinutelyKeepsFirst: a SECONDLY (or MINUTELY) rule is not
+// expanded, but the series keeps its first instance, with a warning.
+func TestExpandMinutelyKeepsFirst(t *testing.T) {
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	m := &calendarv3.Event{Id: "runaway", Summary: "tick", Recurrence: []string{"RRULE:FREQ=SECONDLY"},
-		Start: &calendarv3.EventDateTime{DateTime: "2020-01-01T00:00:00Z", TimeZone: "UTC"},
-		End:   &calendarv3.EventDateTime{DateTime: "2020-01-01T00:00:01Z", TimeZone: "UTC"}}
+		Start: &calendarv3.EventDateTime{DateTime: "2026-11-23T09:00:00Z", TimeZone: "UTC"},
+		End:   &calendarv3.EventDateTime{DateTime: "2026-11-23T09:00:01Z", TimeZone: "UTC"}}
 	evs := google.Expand("work", []*calendarv3.Event{m}, day0, day0.AddDate(0, 0, 1), log)
-	if len(evs) != 0 || !strings.Contains(logs.String(), "unreadable recurrence") {
-		t.Errorf("got %d occurrences, logs %q", len(evs), logs.String())
+	if len(evs) != 1 || !evs[0].Start.Equal(day0.Add(9*time.Hour)) {
+		t.Errorf("got %v, want the first instance only", evs)
+	}
+	if !strings.Contains(logs.String(), "not expanded (FREQ=SECONDLY)") || !strings.Contains(logs.String(), "event=runaway") {
+		t.Errorf("logs %q", logs.String())
 	}
 }

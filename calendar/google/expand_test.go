@@ -1,6 +1,9 @@
 package google_test
 
 import (
+	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -8,6 +11,8 @@ import (
 	calendarv3 "google.golang.org/api/calendar/v3"
 
 	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/calendar/google"
+	"github.com/sidewayscal/sideways/calendar/recur"
 )
 
 type occ struct {
@@ -183,5 +188,86 @@ func TestMapping(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, evs); diff != "" {
 		t.Errorf("Events() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// series is a recurring master starting at start (UTC) with these lines.
+func series(id, start string, lines ...string) *calendarv3.Event {
+	s, err := time.Parse(time.RFC3339, start)
+	if err != nil {
+		panic(err)
+	}
+	return &calendarv3.Event{Id: id, Summary: id, Recurrence: lines,
+		Start: &calendarv3.EventDateTime{DateTime: start, TimeZone: "UTC"},
+		End:   &calendarv3.EventDateTime{DateTime: s.Add(30 * time.Minute).Format(time.RFC3339), TimeZone: "UTC"}}
+}
+
+// TestExpandHostileRules: recurring masters whose rules never match, or
+// match far too much, are expanded within the budget: each is cut or ignored
+// with a warning naming the calendar, the series and the rule, and the rest
+// of the calendar is used. (Before the budget, the first one took 15 s and
+// the twenty BYSECOND series gigabytes.)
+func TestExpandHostileRules(t *testing.T) {
+	var all []byte
+	for h := range 24 {
+		all = fmt.Appendf(all, "%d,", h)
+	}
+	hours := strings.TrimSuffix(string(all), ",")
+	all = all[:0]
+	for m := range 60 {
+		all = fmt.Appendf(all, "%d,", m)
+	}
+	sixty := strings.TrimSuffix(string(all), ",")
+	bysecond := "RRULE:FREQ=DAILY;BYHOUR=" + hours + ";BYMINUTE=" + sixty + ";BYSECOND=" + sixty
+
+	weekly := series("weekly", "2026-01-05T10:00:00Z", "RRULE:FREQ=WEEKLY;BYDAY=MO")
+	evs := []*calendarv3.Event{
+		series("bysetpos", "2020-01-01T10:00:00Z", "RRULE:FREQ=HOURLY;BYSETPOS=2"),
+		// Never matches, and Never cannot tell: walked from the year 1000
+		// (COUNT), it runs out of work.
+		series("weekno", "1000-01-01T10:00:00Z", "RRULE:FREQ=HOURLY;BYMONTH=6;BYWEEKNO=1;COUNT=5"),
+		weekly,
+	}
+	for i := range 20 {
+		evs = append(evs, series(fmt.Sprintf("bysecond%02d", i), "2020-01-01T00:00:00Z", bysecond))
+	}
+	var logs syncBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	from, to := day0.AddDate(0, 0, -7), day0.AddDate(0, 0, 21)
+	got := google.Expand("work", evs, from, to, log)
+
+	n := map[string]int{}
+	for _, e := range got {
+		n[e.Summary]++
+	}
+	if n["weekly"] != 4 {
+		t.Errorf("weekly: %d occurrences, want all 4", n["weekly"])
+	}
+	if n["bysetpos"] != 0 || n["weekno"] != 0 {
+		t.Errorf("bysetpos %d, weekno %d occurrences; want none in the window", n["bysetpos"], n["weekno"])
+	}
+	total := 0
+	for i := range 20 {
+		c := n[fmt.Sprintf("bysecond%02d", i)]
+		if c == 0 || c > recur.Default.FeedInstances/20 {
+			t.Errorf("bysecond%02d: %d occurrences", i, c)
+		}
+		total += c
+	}
+	if total > recur.Default.FeedInstances {
+		t.Errorf("%d occurrences from the BYSECOND series, over the %d limit", total, recur.Default.FeedInstances)
+	}
+	out := logs.String()
+	for _, want := range []string{
+		`msg="google: recurrence rule never matches (BYSETPOS selects nothing: a period of FREQ=HOURLY has at most 1 instance); the rule is ignored and the series keeps its first instance" calendar=work event=bysetpos rule="RRULE:FREQ=HOURLY;BYSETPOS=2"`,
+		`msg="google: recurrence cut: the rule examined too many candidate times (the per-rule limit); later instances are left out" calendar=work event=weekno rule="RRULE:FREQ=HOURLY;BYMONTH=6;BYWEEKNO=1;COUNT=5" limit=1000000`,
+		`msg="google: recurrence cut: the calendar's series have more instances in the window than the per-feed limit, and the biggest are cut to a common number; later instances are left out" calendar=work event=bysecond00`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no warning %s in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "event=weekly") {
+		t.Errorf("the weekly series was cut:\n%s", out)
 	}
 }

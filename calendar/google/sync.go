@@ -1,19 +1,15 @@
 package google
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/teambition/rrule-go"
 	calendarv3 "google.golang.org/api/calendar/v3"
 
 	"github.com/sidewayscal/sideways/calendar"
@@ -169,173 +165,6 @@ func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Eve
 	}
 	return Expand(s.name, evs, from, to, s.c.log), nil
 }
-
-// Expand turns Google events as listed with singleEvents=false (single events,
-// series masters, exceptions) into the occurrences overlapping [from, to),
-// sorted by start, then UID, then recurrence id. Exceptions whose series is
-// unknown stand alone unless cancelled. Series whose recurrence lines cannot be
-// read contribute their first instance and a warning on log. Deleted events are
-// left out, except those sideways wrote, which come with StatusCancelled (and
-// their deletion time in Updated): they are how dismissals are read.
-func Expand(calName string, evs []*calendarv3.Event, from, to time.Time, log *slog.Logger) []calendar.Event {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	window := calendar.Interval{Start: from, End: to}
-	overlaps := func(e *calendar.Event) bool { return e.Span(from.Location()).Overlaps(window) }
-	masters := map[string]*calendarv3.Event{}
-	exceptions := map[string][]*calendarv3.Event{}
-	var out []calendar.Event
-	for _, ev := range evs {
-		switch {
-		case ev.RecurringEventId != "":
-			exceptions[ev.RecurringEventId] = append(exceptions[ev.RecurringEventId], ev)
-		case ev.Status == "cancelled":
-			if tag, _ := tags(ev); tag == "" || len(ev.Recurrence) > 0 {
-				continue
-			}
-			if e, ok := toEvent(calName, ev); ok && overlaps(&e) {
-				out = append(out, e)
-			}
-		case len(ev.Recurrence) > 0:
-			masters[ev.Id] = ev
-		default:
-			if e, ok := toEvent(calName, ev); ok && overlaps(&e) {
-				out = append(out, e)
-			}
-		}
-	}
-	for parent, exs := range exceptions {
-		if masters[parent] != nil {
-			continue
-		}
-		for _, ev := range exs {
-			if ev.Status == "cancelled" {
-				continue
-			}
-			if e, ok := toEvent(calName, ev); ok && overlaps(&e) {
-				out = append(out, e)
-			}
-		}
-	}
-	for _, m := range masters {
-		out = append(out, expandSeries(calName, m, exceptions[m.Id], from, to, overlaps, log)...)
-	}
-	slices.SortFunc(out, func(a, b calendar.Event) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.UID, b.UID), a.RecurrenceID.Compare(b.RecurrenceID), cmp.Compare(a.ID, b.ID))
-	})
-	return out
-}
-
-func expandSeries(calName string, m *calendarv3.Event, exs []*calendarv3.Event, from, to time.Time,
-	overlaps func(*calendar.Event) bool, log *slog.Logger) []calendar.Event {
-	first, ok := toEvent(calName, m)
-	if !ok {
-		log.Warn("google: series without a usable start or end", "calendar", calName, "event", m.Id)
-		return nil
-	}
-	dur := first.End.Sub(first.Start)
-	loc := first.Start.Location()
-	if first.AllDay {
-		loc = time.UTC
-	}
-	// Exceptions are keyed by the instant their instance would have started.
-	byOrig := map[int64]*calendarv3.Event{}
-	var out []calendar.Event
-	for _, ex := range exs {
-		orig, ok := parseDateTime(ex.OriginalStartTime, loc)
-		if !ok {
-			continue
-		}
-		byOrig[orig.Unix()] = ex
-		var e calendar.Event
-		if ex.Status == "cancelled" && ex.Start == nil {
-			// A minimal cancelled instance: the series' fields at its slot.
-			e = first
-			e.ID, e.Status = ex.Id, calendar.StatusCancelled
-			e.Start, e.End = orig, orig.Add(dur)
-		} else if e, ok = toEvent(calName, ex); !ok {
-			continue
-		}
-		e.RecurrenceID = orig.UTC()
-		if first.AllDay {
-			e.RecurrenceID = orig
-		}
-		if e.UID == "" {
-			e.UID = first.UID
-		}
-		if overlaps(&e) {
-			out = append(out, e)
-		}
-	}
-	// Widen by a day for all-day series, whose span depends on the reader's zone.
-	after, before := from.Add(-dur), to
-	if first.AllDay {
-		after, before = after.Add(-48*time.Hour), before.Add(48*time.Hour)
-	}
-	starts, err := occurrences(m.Recurrence, loc, first.Start, after.Add(time.Second), before)
-	if err != nil {
-		log.Warn("google: unreadable recurrence", "calendar", calName, "event", m.Id, "err", err)
-		if len(starts) == 0 {
-			starts = []time.Time{first.Start}
-		}
-	}
-	seen := map[int64]bool{}
-	for _, t := range starts {
-		if seen[t.Unix()] || byOrig[t.Unix()] != nil {
-			continue
-		}
-		seen[t.Unix()] = true
-		e := first
-		e.Start, e.End = t, t.Add(dur)
-		e.RecurrenceID = t.UTC()
-		e.ID = m.Id + "_" + t.UTC().Format("20060102T150405Z")
-		if first.AllDay {
-			e.RecurrenceID = t
-			e.ID = m.Id + "_" + t.Format("20060102")
-		}
-		if overlaps(&e) {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// occurrences returns the starts of a series in [after, before]: its
-// recurrence lines (RRULE, RDATE, EXDATE; Google sends no DTSTART) expanded
-// from start in loc, plus start itself, which Google always counts as the
-// first instance. rrule-go panics on some malformed input; that is an error
-// here, not a crash.
-func occurrences(lines []string, loc *time.Location, start, after, before time.Time) (ts []time.Time, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			ts, err = nil, fmt.Errorf("recurrence %q: %v", lines, r)
-		}
-	}()
-	set, err := rrule.StrSliceToRRuleSetInLoc(lines, loc)
-	if err != nil {
-		return nil, err
-	}
-	set.DTStart(start)
-	set.RDate(start)
-	next := set.Iterator()
-	for n := 0; ; n++ {
-		t, ok := next()
-		if !ok || t.After(before) {
-			return ts, nil
-		}
-		if n == maxSteps {
-			return ts, fmt.Errorf("recurrence %q: more than %d instances before %s; the rest are ignored", lines, maxSteps, before.Format(time.DateOnly))
-		}
-		if !t.Before(after) {
-			ts = append(ts, t)
-		}
-	}
-}
-
-// maxSteps bounds the instances one series may generate up to the end of a
-// window, so a secondly rule cannot stall a cycle.
-const maxSteps = 200_000
 
 // parseDateTime reads an EventDateTime: a date as UTC midnight, a date-time
 // in its own zone (timeZone, else its offset, else loc).

@@ -11,6 +11,7 @@ import (
 	"github.com/teambition/rrule-go"
 
 	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/calendar/recur"
 )
 
 // stamp is a DATE or DATE-TIME value as read from a property.
@@ -65,6 +66,13 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 			continue // "RRULE:" with nothing after it, as some exporters write
 		}
 		r, err := p.rule(prop.Value, st)
+		var unused *unusedRule
+		if errors.As(err, &unused) {
+			// The event is still there: RFC 5545 §3.8.5.3 makes DTSTART its
+			// first instance whatever the rule.
+			p.warn(line, "RRULE %s %s; the rule is ignored and the event keeps its first instance", quoteRule(prop.Value), unused.why)
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("RRULE: %w", err)
 		}
@@ -72,6 +80,11 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 	}
 	for _, prop := range props.Values("EXRULE") {
 		r, err := p.rule(prop.Value, st)
+		var unused *unusedRule
+		if errors.As(err, &unused) {
+			p.warn(line, "ignored EXRULE %s: it %s", quoteRule(prop.Value), unused.why)
+			continue
+		}
 		if err != nil {
 			p.warn(line, "ignored EXRULE: %v", err)
 			continue
@@ -258,7 +271,10 @@ func (p *parser) fromVTimezone(tzid string, line int) *time.Location {
 			return loc
 		}
 	}
-	if loc, err := locationFromVTimezone(tzid, vtz); err == nil {
+	if p.zoneBudget == nil {
+		p.zoneBudget = recur.NewBudget(recur.Default)
+	}
+	if loc, err := locationFromVTimezone(tzid, vtz, p.zoneBudget); err == nil {
 		return loc
 	}
 	var offset *ical.Prop
@@ -323,11 +339,13 @@ func parseOffset(s string) (int, bool) {
 }
 
 // rule builds a recurrence rule anchored at DTSTART, on wall clocks (see
-// wallOf): expand it with each, in the zone of DTSTART. UNTIL is read the way
+// wallOf): expand it with walk, in the zone of DTSTART. UNTIL is read the way
 // python-dateutil and recurring_ical_events read it, so both agree on the last
 // instance: in the floating zone for a floating series, as a date for an all-day
-// series, and otherwise as UTC (a date UNTIL meaning its midnight UTC).
-func (p *parser) rule(value string, st stamp) (*rrule.RRule, error) {
+// series, and otherwise as UTC (a date UNTIL meaning its midnight UTC). A rule
+// that is not expanded (MINUTELY, SECONDLY) or can be seen never to match is an
+// *unusedRule.
+func (p *parser) rule(value string, st stamp) (*rule, error) {
 	var parts []string
 	var until string
 	for _, part := range strings.Split(strings.TrimSpace(value), ";") {
@@ -346,13 +364,8 @@ func (p *parser) rule(value string, st stamp) (*rrule.RRule, error) {
 		return nil, err
 	}
 	if opt.Freq == rrule.MINUTELY || opt.Freq == rrule.SECONDLY {
-		// Meetings do not repeat by the minute, and walking such a rule from a
-		// DTSTART years back would stall a sync.
-		return nil, fmt.Errorf("FREQ=%v is not supported", opt.Freq)
-	}
-	if opt.Freq == rrule.HOURLY && len(opt.Byhour) > 0 && !hourReachable(st.t.Hour(), max(opt.Interval, 1), opt.Byhour) {
-		// rrule-go would look for a matching hour forever.
-		return nil, errors.New("no BYHOUR value is ever reached from DTSTART with this INTERVAL")
+		// Meetings do not repeat by the minute.
+		return nil, &unusedRule{fmt.Sprintf("is not expanded (FREQ=%v)", opt.Freq)}
 	}
 	if until != "" {
 		u, err := untilTime(until, st)
@@ -362,19 +375,28 @@ func (p *parser) rule(value string, st stamp) (*rrule.RRule, error) {
 		opt.Until = wallOf(u.In(st.t.Location()))
 	}
 	opt.Dtstart = wallOf(st.t)
-	return rrule.NewRRule(*opt)
+	r, err := recur.New(*opt)
+	if err != nil {
+		return nil, err
+	}
+	if why := r.Never(); why != "" {
+		return nil, &unusedRule{"never matches (" + why + ")"}
+	}
+	return &rule{Rule: r, text: p.intern(strings.TrimSpace(value))}, nil
 }
 
-// hourReachable reports whether an HOURLY rule stepping interval hours from
-// hour h0 ever lands on one of byhour.
-func hourReachable(h0, interval int, byhour []int) bool {
-	g := gcd(interval, 24)
-	for _, h := range byhour {
-		if h >= 0 && h < 24 && (h-h0%24+24)%g == 0 {
-			return true
-		}
+// unusedRule is a rule the event is kept without: why says why.
+type unusedRule struct{ why string }
+
+func (e *unusedRule) Error() string { return e.why }
+
+// quoteRule quotes a rule for a warning, cut short when long.
+func quoteRule(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 100 {
+		s = s[:97] + "..."
 	}
-	return false
+	return strconv.Quote(s)
 }
 
 func untilTime(s string, st stamp) (time.Time, error) {

@@ -2,35 +2,64 @@ package ics
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
-	"github.com/teambition/rrule-go"
-
 	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/calendar/recur"
 )
-
-// maxSteps bounds the instances one rule may generate before the window ends, so
-// a pathological rule (FREQ=SECONDLY from 1970) cannot stall a sync.
-const maxSteps = 200_000
 
 // Expand returns every occurrence that overlaps [from, to): recurring series
 // expanded, overrides in place of the instances they replace, cancelled ones
 // kept with StatusCancelled. A zero-length occurrence at t is included when
 // from <= t < to. The result is sorted by Start, then UID, then RecurrenceID.
+// Expansion is bounded (see Occurrences); Expand drops the warnings.
 func (c *Calendar) Expand(from, to time.Time) []calendar.Event {
+	evs, _ := c.Occurrences(from, to)
+	return evs
+}
+
+// Occurrences is Expand, with a warning for each rule the expansion's budget
+// cut (recur.Default): a rule that examines more than RuleWork candidate
+// instants, or runs when the feed's rules together have examined FeedWork, is
+// stopped there (series are expanded cheapest first, by recur.Rule.Cost, so
+// that is the most expensive ones); a series keeps at most RuleInstances
+// instances in the window;
+// and when the feed's series together have more than FeedInstances, the
+// biggest are cut to a common number (recur.Share) so that the small ones are
+// kept whole. A cut series keeps its earliest instances. Single events and
+// overrides are never cut.
+func (c *Calendar) Occurrences(from, to time.Time) ([]calendar.Event, []Warning) {
+	limits := c.limits
+	if limits == (recur.Limits{}) {
+		limits = recur.Default
+	}
+	x := &expansion{limits: limits, budget: recur.NewBudget(limits), level: limits.RuleInstances, feed: feedName(c.name)}
+	w := c.window(from, to)
 	var out []calendar.Event
-	for _, m := range c.masters {
+	for _, m := range c.cheapestFirst(from, to) {
 		var ovs map[int64]*vevent
 		var future []*vevent
 		if m.uid != "" {
 			ovs, future = c.overrides[m.uid], c.future[m.uid]
 		}
-		out = m.expand(c.name, c.window(from, to), ovs, future, out)
+		start := len(out)
+		x.capped = noCut
+		out = m.expand(c.name, w, ovs, future, out, x)
+		if m.recurring() {
+			x.series = append(x.series, segment{m: m, start: start, n: len(out) - start, cut: x.capped})
+			x.kept += len(out) - start
+			if x.kept > limits.FeedInstances {
+				out = x.share(out)
+			}
+		}
 	}
+	x.finish()
 	for _, byID := range c.overrides {
 		for _, o := range byID {
-			if c.window(from, to).overlaps(o.st.date, o.st.t, o.st.t.Add(o.dur)) {
+			if w.overlaps(o.st.date, o.st.t, o.st.t.Add(o.dur)) {
 				out = append(out, o.instance(c.name, o, o.st.t, o.dur, o.ov.recurID))
 			}
 		}
@@ -38,7 +67,184 @@ func (c *Calendar) Expand(from, to time.Time) []calendar.Event {
 	slices.SortStableFunc(out, func(a, b calendar.Event) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.UID, b.UID), a.RecurrenceID.Compare(b.RecurrenceID))
 	})
-	return out
+	return out, x.warns
+}
+
+// cheapestFirst returns the masters in the order to expand them: single
+// events, then series by the work their rules are expected to take, so that
+// a spent work budget cuts the most expensive series, wherever they stand in
+// the feed.
+func (c *Calendar) cheapestFirst(from, to time.Time) []*vevent {
+	type costed struct {
+		m    *vevent
+		cost float64
+	}
+	wfrom, wto := wallOf(from), wallOf(to)
+	all := make([]costed, len(c.masters))
+	for i, m := range c.masters {
+		all[i].m = m
+		if m.rec != nil {
+			for _, r := range m.rec.rules {
+				all[i].cost += r.Cost(wfrom, wto)
+			}
+			for _, r := range m.rec.exrules {
+				all[i].cost += r.Cost(wfrom, wto)
+			}
+		}
+	}
+	slices.SortStableFunc(all, func(a, b costed) int { return cmp.Compare(a.cost, b.cost) })
+	order := make([]*vevent, len(all))
+	for i, a := range all {
+		order[i] = a.m
+	}
+	return order
+}
+
+// expansion is the state of one Occurrences call: its budget, the share each
+// series may keep, and the warnings so far.
+type expansion struct {
+	limits recur.Limits
+	budget *recur.Budget
+	// level is the most instances one series may keep: RuleInstances, or less
+	// once the feed's series have had to share FeedInstances.
+	level  int
+	feed   string
+	series []segment // each recurring master's occurrences in out
+	kept   int       // their sum
+	warns  []Warning
+	// feedCuts counts the rules cut because the feed's work budget was spent;
+	// only the first gets its own warning.
+	feedCuts int
+	// capped is set by vevent.expand when the series it expands hit its cap.
+	capped instanceCut
+}
+
+// segment is where one series' occurrences are in the output.
+type segment struct {
+	m        *vevent
+	start, n int
+	cut      instanceCut
+}
+
+// instanceCut says whether, and by which limit, a series lost instances.
+type instanceCut uint8
+
+const (
+	noCut     instanceCut = iota
+	ruleCut               // RuleInstances
+	sharedCut             // its share of FeedInstances
+)
+
+// capAt records that the series being expanded kept max instances and lost
+// others.
+func (x *expansion) capAt(n int) {
+	if n < x.limits.RuleInstances {
+		x.capped = sharedCut
+	} else {
+		x.capped = max(x.capped, ruleCut)
+	}
+}
+
+// warn records a warning about series m, naming its rule (kind and text) when
+// there is one.
+func (x *expansion) warn(m *vevent, kind, text, format string, args ...any) {
+	what := "series"
+	if text != "" {
+		what = kind + " " + quoteRule(text)
+	}
+	if m.uid != "" {
+		what += " of " + strconv.Quote(m.uid)
+	}
+	x.warns = append(x.warns, Warning{Feed: x.feed, Line: int(m.line), Msg: what + " " + fmt.Sprintf(format, args...)})
+}
+
+// cut reports a walk of series m's rule r that the budget stopped; max is the
+// instance cap it had.
+func (x *expansion) cut(m *vevent, kind string, r *rule, how recur.Cut, max int) {
+	switch how {
+	case recur.CutRuleWork:
+		x.warn(m, kind, r.text, "cut: it examined %s candidate times (the per-rule limit) before the window's end; later instances are left out",
+			thousands(x.limits.RuleWork))
+	case recur.CutFeedWork:
+		x.feedCuts++
+		if x.feedCuts == 1 {
+			x.warn(m, kind, r.text, "cut: the feed's rules examined %s candidate times (the per-feed limit); this rule and every later one keep only the instances found so far",
+				thousands(x.limits.FeedWork))
+		}
+	case recur.CutInstances:
+		x.capAt(max)
+	}
+}
+
+// finish adds the warnings about series that lost instances to a cap, with
+// the number each kept in the end, and the one that sums up; it sorts them
+// by line, the summary last.
+func (x *expansion) finish() {
+	for _, s := range x.series {
+		switch s.cut {
+		case ruleCut:
+			x.warn(s.m, "RRULE", firstRule(s.m), "cut at %s instances in the window (the per-rule limit); later instances are left out",
+				thousands(s.n))
+		case sharedCut:
+			x.warn(s.m, "RRULE", firstRule(s.m), "cut at %s instances: the feed's series have more than %s instances in the window "+
+				"(the per-feed limit), and the biggest are cut to a common number; later instances are left out",
+				thousands(s.n), thousands(x.limits.FeedInstances))
+		}
+	}
+	slices.SortStableFunc(x.warns, func(a, b Warning) int { return a.Line - b.Line })
+	if x.feedCuts > 1 {
+		x.warns = append(x.warns, Warning{Feed: x.feed, Msg: fmt.Sprintf("%d more rules were cut: the feed's work budget (%s candidate times) was spent",
+			x.feedCuts-1, thousands(x.limits.FeedWork))})
+	}
+}
+
+// share cuts the biggest series so that together they keep at most 7/8 of
+// FeedInstances (leaving room for the next ones), each keeping its earliest
+// instances, and lowers level so later series are cut alike. out is compacted
+// in place.
+func (x *expansion) share(out []calendar.Event) []calendar.Event {
+	counts := make([]int, len(x.series))
+	for i, s := range x.series {
+		counts[i] = s.n
+	}
+	level := recur.Share(counts, x.limits.FeedInstances/8*7)
+	x.level = min(x.level, level)
+	wr, rd := 0, 0
+	x.kept = 0
+	for i := range x.series {
+		s := &x.series[i]
+		wr += copy(out[wr:], out[rd:s.start])
+		seg := out[s.start : s.start+s.n]
+		rd = s.start + s.n
+		if s.n > level {
+			slices.SortFunc(seg, func(a, b calendar.Event) int { return a.Start.Compare(b.Start) })
+			s.cut = sharedCut
+			seg = seg[:level]
+		}
+		s.start, s.n = wr, len(seg)
+		wr += copy(out[wr:], seg)
+		x.kept += s.n
+	}
+	wr += copy(out[wr:], out[rd:])
+	clear(out[wr:])
+	return out[:wr]
+}
+
+// firstRule is the text of a series' first RRULE, "" when it has only RDATEs.
+func firstRule(m *vevent) string {
+	if len(m.rec.rules) > 0 {
+		return m.rec.rules[0].text
+	}
+	return ""
+}
+
+// thousands writes n with thousands separators: 1,000,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // window is the span occurrences are listed for, and the zone all-day dates
@@ -84,8 +290,8 @@ func (v *vevent) instance(calName string, tmpl *vevent, start time.Time, dur tim
 // THISANDFUTURE overrides of v, sorted: an instance after one of them is moved
 // by as much as that override moved its own instance, takes its length, and
 // takes its fields.
-func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future []*vevent, out []calendar.Event) (result []calendar.Event) {
-	// Last resort: a series rrule-go cannot expand is left out, not the feed.
+func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future []*vevent, out []calendar.Event, x *expansion) (result []calendar.Event) {
+	// Last resort: a series that cannot be expanded is left out, not the feed.
 	n := len(out)
 	defer func() {
 		if recover() != nil {
@@ -103,9 +309,9 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 	}
 
 	// Start early enough to catch an instance that began before from and is
-	// still running; a day more covers a DST shift inside the instance and an
-	// all-day date read in a zone behind UTC. THISANDFUTURE overrides may move
-	// instances either way.
+	// still running; for an all-day series a day more covers its dates read
+	// in a zone behind UTC. THISANDFUTURE overrides may move instances either
+	// way. (Timed instances are instants: their length is exact, DST or not.)
 	rec := v.rec
 	longest := v.dur
 	for _, rd := range rec.rdates {
@@ -119,28 +325,37 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 		d := f.st.t.Sub(f.ov.recurID)
 		shift = max(shift, d, -d)
 	}
-	lo := w.from.Add(-longest - shift - 25*time.Hour)
-	hi := w.to.Add(shift + 25*time.Hour)
+	margin := time.Hour
+	if v.st.date || slices.ContainsFunc(future, func(f *vevent) bool { return f.st.date }) {
+		margin = 25 * time.Hour
+	}
+	lo := w.from.Add(-longest - shift - margin)
+	hi := w.to.Add(shift + margin)
 
+	// The instances, in the order found: DTSTART, each rule's (in order),
+	// RDATEs. Sorted and rid of duplicates below.
 	type inst struct {
 		t   time.Time
 		dur time.Duration
 	}
-	seen := map[int64]inst{}
-	add := func(t time.Time, dur time.Duration) {
-		if t.Before(lo) || !t.Before(hi) {
-			return
+	var insts []inst
+	// add adds an instance, and says whether it counts against the series'
+	// cap: whether it may be in the window (the walk runs from a little before).
+	add := func(t time.Time, dur time.Duration) bool {
+		if t.Before(lo) || !t.Before(hi) || rec.exdates[t.UnixNano()] {
+			return false
 		}
-		k := t.UnixNano()
-		if _, dup := seen[k]; !dup && !rec.exdates[k] {
-			seen[k] = inst{t, dur}
-		}
+		insts = append(insts, inst{t, dur})
+		return len(future) > 0 || w.overlaps(v.st.date, t, t.Add(dur))
 	}
 	// RFC 5545 §3.8.5.3: DTSTART is always the first instance, matching the rule
 	// or not (recurring_ical_events does the same).
 	add(v.st.t, v.dur)
+	loc := v.st.t.Location()
 	for _, r := range rec.rules {
-		each(r, v.st.t.Location(), lo, hi, func(t time.Time) { add(t, v.dur) })
+		if how := walk(r, loc, lo, hi, x.level, x.budget, func(t time.Time) bool { return add(t, v.dur) }); how != recur.Complete {
+			x.cut(v, "RRULE", r, how, x.level)
+		}
 	}
 	for _, rd := range rec.rdates {
 		if rd.hasDur {
@@ -149,12 +364,27 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 			add(rd.t, v.dur)
 		}
 	}
+	var excluded map[int64]bool
 	for _, r := range rec.exrules {
-		each(r, v.st.t.Location(), lo, hi, func(t time.Time) { delete(seen, t.UnixNano()) })
+		exclude := func(t time.Time) bool {
+			if excluded == nil {
+				excluded = map[int64]bool{}
+			}
+			excluded[t.UnixNano()] = true
+			return false
+		}
+		if how := walk(r, loc, lo, hi, x.limits.RuleInstances, x.budget, exclude); how != recur.Complete {
+			x.cut(v, "EXRULE", r, how, x.limits.RuleInstances)
+		}
 	}
+	// In time order; of the same instant, the first found (DTSTART's length
+	// over an RDATE's).
+	slices.SortStableFunc(insts, func(a, b inst) int { return a.t.Compare(b.t) })
 
-	for k, in := range seen {
-		if ovs[k] != nil {
+	emitted := 0
+	for i, in := range insts {
+		k := in.t.UnixNano()
+		if i > 0 && in.t.Equal(insts[i-1].t) || excluded[k] || ovs[k] != nil {
 			continue
 		}
 		tmpl, start, dur := v, in.t, in.dur
@@ -166,7 +396,12 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 			}
 		}
 		if w.overlaps(tmpl.st.date, start, start.Add(dur)) {
+			if emitted == x.level {
+				x.capAt(x.level) // several rules and RDATEs together: the earliest are kept
+				break
+			}
 			out = append(out, v.instance(calName, tmpl, start, dur, in.t.UTC()))
+			emitted++
 		}
 	}
 	return out
@@ -185,68 +420,15 @@ func lastBefore(future []*vevent, t time.Time) *vevent {
 	return last
 }
 
-// each calls fn for every instance of r (a rule on wall clocks, from rule) in
-// or near [lo, to), placed in loc: callers check the bounds. It walks r from
-// its start and stops past to (or after maxSteps instances). The rule gets
-// UNTIL=to, so a rule whose filters never match stops there too instead of
-// searching on to the year 9999. COUNT still counts from DTSTART, so the
-// instances are the same.
-func each(r *rrule.RRule, loc *time.Location, lo, to time.Time, fn func(time.Time)) {
+// walk calls fn for every instance of r (a rule on wall clocks, from rule) in
+// or near [lo, to), placed in loc: callers check the bounds. It passes at most
+// max instances, and says why it stopped early (recur.Walk).
+func walk(r *rule, loc *time.Location, lo, to time.Time, max int, b *recur.Budget, fn func(time.Time) bool) recur.Cut {
 	// A wall clock and its instant differ by a zone offset (at most a day)
 	// and a DST shift.
 	wlo := wallOf(lo.In(loc)).Add(-3 * time.Hour)
 	wto := wallOf(to.In(loc)).Add(3 * time.Hour)
-	opt := r.OrigOptions
-	if opt.Until.IsZero() || opt.Until.After(wto) {
-		opt.Until = wto
-	}
-	fastForward(&opt, wlo)
-	if bounded, err := rrule.NewRRule(opt); err == nil {
-		r = bounded
-	}
-	next := r.Iterator()
-	for range maxSteps {
-		w, ok := next()
-		if !ok || !w.Before(wto) {
-			return
-		}
-		if !w.Before(wlo) {
-			fn(inZone(w, loc))
-		}
-	}
-}
-
-// fastForward moves the start of a rule without COUNT close to lo, by a whole
-// number of its periods, so a daily series begun decades ago is not walked day
-// by day. Only DAILY, WEEKLY and HOURLY rules are moved: their instance sets are
-// periodic in whole days of wall-clock time, so moving DTSTART by such a period
-// changes none of the instances after the new start. MONTHLY and YEARLY rules
-// cost little to walk.
-func fastForward(opt *rrule.ROption, lo time.Time) {
-	if opt.Count != 0 || !opt.Dtstart.Before(lo) {
-		return
-	}
-	n := max(opt.Interval, 1)
-	var days int
-	switch opt.Freq {
-	case rrule.DAILY:
-		days = n
-	case rrule.WEEKLY:
-		days = 7 * n
-	case rrule.HOURLY:
-		days = n / gcd(n, 24)
-	default:
-		return
-	}
-	gap := int(lo.Sub(opt.Dtstart).Hours()/24) - days - 1
-	if k := gap / days; k > 0 {
-		opt.Dtstart = opt.Dtstart.AddDate(0, 0, k*days)
-	}
-}
-
-func gcd(a, b int) int {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
+	return r.Walk(wlo, wto, max, b, func(w time.Time) bool {
+		return w.Before(wto) && fn(inZone(w, loc))
+	})
 }

@@ -1,8 +1,9 @@
 // Package ics is the iCalendar (RFC 5545) adapter: it reads a feed from a file or
 // an http(s)/webcal URL (conditional GET, size limit, last good copy when a
 // feed starts failing), parses it as a stream (go-ical's types; its decoder for
-// VTIMEZONEs, a faster one-pass reader for events) and expands it with rrule-go
-// into the normalized occurrences of package calendar — recurrences expanded in
+// VTIMEZONEs, a faster one-pass reader for events) and expands it (package
+// recur: rrule-go's expansion, bounded by a work budget and instance caps) into
+// the normalized occurrences of package calendar — recurrences expanded in
 // their own time zones, RECURRENCE-ID overrides applied, cancelled instances
 // kept.
 //
@@ -22,9 +23,9 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
-	"github.com/teambition/rrule-go"
 
 	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/calendar/recur"
 )
 
 // Options control how a feed is read.
@@ -66,6 +67,8 @@ type Calendar struct {
 	// dayZone is the zone all-day dates are read in when checking them against
 	// a window: the user's (Options.Floating); nil means UTC.
 	dayZone *time.Location
+	// limits bound expansion; zero means recur.Default (tests set smaller).
+	limits recur.Limits
 }
 
 // vevent is one VEVENT, decoded: a series master (or single event) or an
@@ -84,10 +87,16 @@ type vevent struct {
 
 // recurrence is what makes a series.
 type recurrence struct {
-	rules   []*rrule.RRule
-	exrules []*rrule.RRule
+	rules   []*rule
+	exrules []*rule
 	rdates  []rdate
 	exdates map[int64]bool
+}
+
+// rule is one RRULE or EXRULE, with its text for warnings.
+type rule struct {
+	*recur.Rule
+	text string
 }
 
 // override is what a RECURRENCE-ID component adds.
@@ -180,6 +189,8 @@ type parser struct {
 	warnings []Warning
 	strs     map[string]string // interned text: titles and people repeat a lot
 	props    props             // reused by eventProps
+	// zoneBudget bounds the walks of the feed's VTIMEZONE rules.
+	zoneBudget *recur.Budget
 }
 
 func (p *parser) warn(line int, format string, args ...any) {

@@ -83,6 +83,9 @@ type Source struct {
 	cacheTried   bool
 	stale        *StaleError
 	parses       int // for tests: how many bodies were parsed
+	// warned holds the expansion warnings logged for warnedCal.
+	warnedCal *Calendar
+	warned    map[string]bool
 }
 
 var _ calendar.Source = (*Source)(nil)
@@ -158,7 +161,35 @@ func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Eve
 	if err != nil {
 		return nil, err
 	}
-	return cal.Expand(from, to), nil
+	evs, warnings := cal.Occurrences(from, to)
+	s.logExpansion(cal, warnings)
+	return evs, nil
+}
+
+// logExpansion logs the warnings of an expansion (rules its budget cut),
+// each once per parsed feed: the daemon expands the same feed every cycle.
+func (s *Source) logExpansion(cal *Calendar, warnings []Warning) {
+	if len(warnings) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.warnedCal != cal {
+		s.warnedCal, s.warned = cal, map[string]bool{}
+	}
+	log, logged := s.logger(), 0
+	for i, w := range warnings {
+		if s.warned[w.String()] {
+			continue
+		}
+		if logged == maxLoggedWarnings {
+			log.Warn("ics feed has more warnings", "feed", s.name(), "more", len(warnings)-i)
+			break
+		}
+		s.warned[w.String()] = true
+		logged++
+		log.Warn("ics feed warning", "feed", s.name(), "line", w.Line, "msg", w.Msg)
+	}
 }
 
 // Redacted returns Location safe to show: a URL without its userinfo, path

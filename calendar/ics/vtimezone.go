@@ -10,6 +10,8 @@ import (
 
 	"github.com/emersion/go-ical"
 	"github.com/teambition/rrule-go"
+
+	"github.com/sidewayscal/sideways/calendar/recur"
 )
 
 // vtzFrom and vtzUntil bound the transitions taken from a VTIMEZONE: older ones
@@ -27,11 +29,15 @@ type transition struct {
 	dst    bool
 }
 
+// maxOnsets bounds the onsets one VTIMEZONE rule may give between vtzFrom and
+// vtzUntil: a real zone changes a few times a year at most.
+const maxOnsets = 1000
+
 // locationFromVTimezone builds a zone from a VTIMEZONE's own STANDARD and
 // DAYLIGHT rules, for TZIDs that name no zone go knows ("/Europe/CUSTOM",
 // "(UTC-03:00) Brasília"). The transitions are packed as TZif data, the format
 // time.LoadLocationFromTZData reads.
-func locationFromVTimezone(tzid string, vtz *ical.Component) (*time.Location, error) {
+func locationFromVTimezone(tzid string, vtz *ical.Component, budget *recur.Budget) (*time.Location, error) {
 	var ts []transition
 	var first *transition
 	for _, child := range vtz.Children {
@@ -79,11 +85,19 @@ func locationFromVTimezone(tzid string, vtz *ical.Component) (*time.Location, er
 			if opt.Until.IsZero() || opt.Until.After(vtzUntil) {
 				opt.Until = vtzUntil
 			}
-			r, err := rrule.NewRRule(*opt)
+			r, err := recur.New(*opt)
 			if err != nil {
 				return nil, err
 			}
-			onsets = append(onsets, r.Between(vtzFrom, vtzUntil, true)...)
+			// Within the feed's budget: a rule that never matches, or matches
+			// every second, must not stall the parse or fill memory.
+			cut := r.Walk(vtzFrom, vtzUntil, maxOnsets, budget, func(t time.Time) bool {
+				onsets = append(onsets, t)
+				return true
+			})
+			if cut != recur.Complete {
+				return nil, errors.New("VTIMEZONE rule " + strings.TrimSpace(rp.Value) + " has too many onsets, or takes too long to walk")
+			}
 		}
 		for _, rp := range child.Props.Values(ical.PropRecurrenceDates) {
 			for _, v := range strings.Split(rp.Value, ",") {

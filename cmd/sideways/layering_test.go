@@ -17,8 +17,9 @@ const module = "github.com/sidewayscal/sideways"
 // CONTRIBUTING.md; change both together.
 var design = map[string][]string{
 	"calendar":                   {},
-	"calendar/ics":               {"calendar"},
-	"calendar/google":            {"calendar"},
+	"calendar/recur":             {},
+	"calendar/ics":               {"calendar", "calendar/recur"},
+	"calendar/google":            {"calendar", "calendar/recur"},
 	"calendar/google/googletest": {"calendar"},
 	"calendar/calendartest":      {"calendar"},
 	"config":                     {},
@@ -31,6 +32,7 @@ var design = map[string][]string{
 	"cmd/sideways":               {"*"},
 	"bench/icsbench":             {"calendar", "calendar/ics"},
 	"bench/icsgen":               {},
+	"bench/peakrss":              {},
 }
 
 // thirdParty names the only packages that may import a given third-party
@@ -43,7 +45,7 @@ var thirdParty = map[string][]string{
 	"github.com/spf13/cobra":         {"cmd/sideways"},
 	"go.yaml.in/yaml/v3":             {"config"},
 	"github.com/emersion/go-ical":    {"calendar/ics"},
-	"github.com/teambition/rrule-go": {"calendar/ics", "calendar/google"},
+	"github.com/teambition/rrule-go": {"calendar/recur", "calendar/ics", "calendar/google"},
 	"github.com/google/cel-go":       {"rules"},
 	"github.com/fsnotify/fsnotify":   {"cmd/sideways"},
 }
