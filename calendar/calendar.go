@@ -6,6 +6,7 @@
 package calendar
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -179,9 +180,44 @@ type Source interface {
 	Events(ctx context.Context, from, to time.Time) ([]Event, error)
 }
 
+// Sort puts events in the order a Source returns them: by Start, then UID,
+// then recurrence id, then event id, so equal inputs give equal outputs.
+func Sort(evs []Event) {
+	slices.SortFunc(evs, func(a, b Event) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.UID, b.UID),
+			a.RecurrenceID.Compare(b.RecurrenceID), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// Syncer is a Source that keeps a local mirror (Google): Sync brings the
+// mirror up to date over the network, and Events then reads the mirror without
+// any. Sync's errors name the calendar; callers pass them on as they are. Sync
+// and Events are called from one goroutine at a time.
+type Syncer interface {
+	Source
+	Sync(ctx context.Context) error
+}
+
+// Freshness is a Source that serves a copy of the calendar and can say how old
+// it is: an ICS feed that keeps its last good copy when a fetch fails, a Google
+// calendar read from its local mirror. A Source without it is taken to be
+// current whenever Events succeeds.
+//
+// Freshness is called right after Events succeeded, from the same goroutine,
+// and describes the copy that Events served: when it was last read whole (zero
+// when unknown) and the failure of the latest attempt to refresh it (nil when
+// that worked).
+type Freshness interface {
+	Source
+	Freshness(ctx context.Context) (lastOK time.Time, err error)
+}
+
 // Errors adapters translate transport failures into, so the daemon never sees a
 // provider's own error types.
 var (
+	// ErrNotSynced: a calendar read from its local mirror has never been
+	// synced, so there is no copy to read.
+	ErrNotSynced = errors.New("not synced yet")
 	// ErrSyncExpired: the provider refused an incremental-sync cursor; resync fully.
 	ErrSyncExpired = errors.New("sync token expired")
 	// ErrExists: the calendar already holds what a write would have made (an

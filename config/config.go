@@ -1,8 +1,13 @@
 // Package config turns a sideways YAML file into a typed, validated Config.
 //
 // Every problem is collected, not just the first, and reported as
-// FILE:LINE:COL: message. Parse is pure; Load reads the file. CEL expressions in
-// rules are kept as text with their position here and compiled by package rules.
+// FILE:LINE:COL: message. Load reads the file and calls Parse. Parse reads no
+// file, but it is not pure: it consults three facts of the process, each where
+// a person would expect a shell-like tool to — the local time zone (time.Local,
+// the default for me.timezone), the home folder (for a leading ~ or $HOME in a
+// path) and the working directory (to make a relative config file's paths
+// absolute). CEL expressions in rules are kept as text with their position
+// here and compiled by package rules.
 package config
 
 import (

@@ -13,12 +13,9 @@ import (
 	"github.com/sidewayscal/sideways/rules"
 )
 
-// Syncer is a calendar that keeps a local mirror (Google): Sync brings the
-// mirror up to date, and Events then reads it without network. Sync's errors
-// name the calendar; the daemon passes them on as they are.
-type Syncer interface {
-	Sync(ctx context.Context) error
-}
+// ErrNoStore is a daemon set to write with nowhere to record its writes: a
+// wiring mistake, refused before anything is read or written.
+var ErrNoStore = errors.New("daemon: a Writer needs a Store to record its writes")
 
 // Done is one action a cycle carried out: a calendar write, or (with a Note)
 // an action the calendar already reflected.
@@ -91,7 +88,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 	// dismiss wrongly.
 	syncErrs := map[string]error{}
 	for _, c := range d.Calendars {
-		s, ok := c.Source.(Syncer)
+		s, ok := c.Source.(calendar.Syncer)
 		if !ok {
 			continue
 		}
@@ -108,7 +105,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 			return res, stopped(ctx, "calendar "+c.Name+" did not answer")
 		}
 		if errors.Is(err, calendar.ErrAuth) && d.Store != nil {
-			if serr := d.Store.SetAuthProblem(ctx, c.Name, `sign-in expired or revoked: run "sideways auth google --calendar `+c.Name+`" again`); serr != nil {
+			if serr := d.Store.SetAuthProblem(ctx, c.Name, "sign-in expired or revoked"); serr != nil {
 				return res, serr
 			}
 		}
@@ -195,7 +192,7 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 				return res, stopped(ctx, "calendar "+writable+" did not answer")
 			}
 			if errors.Is(err, calendar.ErrAuth) && d.Store != nil {
-				_ = d.Store.SetAuthProblem(context.WithoutCancel(ctx), writable, `sign-in expired or revoked: run "sideways auth google --calendar `+writable+`" again`)
+				_ = d.Store.SetAuthProblem(context.WithoutCancel(ctx), writable, "sign-in expired or revoked")
 			}
 			return res, fmt.Errorf("%s for %s: %w", a.Kind, a.Assessment.Peer.Email, err)
 		}
@@ -209,6 +206,9 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 // act carries out one action through the Writer and records it in one
 // transaction. A nil Done means there was nothing to do after all.
 func (d *Daemon) act(ctx context.Context, cfg *config.Config, a *rules.Action, writable string) (*Done, error) {
+	if d.Store == nil {
+		return nil, ErrNoStore
+	}
 	peer := a.Assessment.Peer.Email
 	switch a.Kind {
 	case rules.Propose, rules.Invite:

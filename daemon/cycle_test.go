@@ -409,10 +409,13 @@ func (w *world) taggedAll() []calendar.Event {
 	return out
 }
 
-// stale is a calendar serving its last good copy because its feed fails.
+// stale is a calendar serving its last good copy, of unknown age, because its
+// feed fails.
 type stale struct{ *calendartest.Calendar }
 
-func (stale) Stale() error { return errors.New("502 Bad Gateway since 09:00") }
+func (stale) Freshness(context.Context) (time.Time, error) {
+	return time.Time{}, errors.New("502 Bad Gateway since 09:00")
+}
 
 func TestStaleCalendarIsAWarning(t *testing.T) {
 	w := newWorld(t, "report")

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar"
-	"github.com/sidewayscal/sideways/config"
 	"github.com/sidewayscal/sideways/daemon/state"
 	"github.com/sidewayscal/sideways/rules"
 )
@@ -27,9 +26,12 @@ type Calendar struct {
 type Daemon struct {
 	Engine    *rules.Engine
 	Calendars []Calendar
-	// Writer writes to the writable calendar; nil when there is none.
+	// Writer writes to the writable calendar; nil when there is none. A
+	// daemon with a Writer must have a Store: every write is recorded there
+	// before and after it is made (a write without one fails with ErrNoStore).
 	Writer calendar.Writer
-	// Store is the state database; nil for one-shot commands that keep none.
+	// Store is the state database; nil only for a daemon that writes nothing
+	// and keeps nothing (plans from ICS files in tests, the demo).
 	Store *state.DB
 	// Dismissals returns the suggestions the user deleted; nil means: read
 	// them from Store, or none without a store.
@@ -50,12 +52,6 @@ func New(eng *rules.Engine, cals []Calendar) *Daemon {
 	return &Daemon{Engine: eng, Calendars: cals, Now: time.Now, Logger: slog.New(slog.DiscardHandler)}
 }
 
-// Window is the span of events a cycle reads around now: the look-back window
-// behind, the horizon ahead plus a week, so caps can count whole weeks.
-func Window(cfg *config.Config, now time.Time) (from, to time.Time) {
-	return now.Add(-cfg.Lookback), now.Add(cfg.Horizon).AddDate(0, 0, 8)
-}
-
 // Gather reads every calendar and returns the input the rules decide from and
 // each calendar's health, in config order. A calendar that cannot be read is
 // left out of the input and Unread in the health; the caller must not act on
@@ -69,7 +65,7 @@ func (d *Daemon) Gather(ctx context.Context) (*rules.Input, []CalendarHealth, er
 func (d *Daemon) gather(ctx context.Context, syncErrs map[string]error) (*rules.Input, []CalendarHealth, error) {
 	cfg := d.Engine.Config()
 	now := d.Now().In(cfg.Me.Location)
-	from, to := Window(cfg, now)
+	from, to := rules.ReadWindow(cfg, now)
 	bound := StaleAfter(cfg.Poll)
 	in := &rules.Input{Now: now}
 	for _, c := range cfg.Calendars {

@@ -43,20 +43,6 @@ type CalendarHealth struct {
 	Err error
 }
 
-// Freshness is a calendar.Source that serves a copy of the calendar and can
-// say how old it is: an ICS feed that keeps its last good copy when a fetch
-// fails, a Google calendar read from its local mirror. A source without it is
-// fresh whenever Events succeeds.
-//
-// Freshness is called right after Events succeeded, from the same goroutine,
-// and describes the copy that Events served.
-type Freshness interface {
-	// Freshness returns when that copy was last read successfully (zero when
-	// unknown) and the failure of the latest attempt to refresh it (nil when
-	// it worked).
-	Freshness(ctx context.Context) (lastOK time.Time, err error)
-}
-
 // UnreadError is a cycle or plan that acted on nothing because a calendar
 // could not be read at all.
 type UnreadError struct {
@@ -102,10 +88,10 @@ func unread(hs []CalendarHealth) error {
 func (d *Daemon) health(ctx context.Context, c Calendar, now time.Time, bound time.Duration, syncErr error) (CalendarHealth, error) {
 	h := CalendarHealth{Name: c.Name, Health: Fresh, LastOK: now}
 	switch s := c.Source.(type) {
-	case Freshness:
+	case calendar.Freshness:
 		lastOK, err := s.Freshness(ctx)
 		h.LastOK, h.Err = lastOK, err
-	case Syncer:
+	case calendar.Syncer:
 		// A Google calendar read from its mirror just after this cycle's sync:
 		// as fresh as the last sync that worked.
 		h.Err = syncErr
@@ -124,21 +110,6 @@ func (d *Daemon) health(ctx context.Context, c Calendar, now time.Time, bound ti
 			}
 		} else if syncErr != nil {
 			h.LastOK = time.Time{}
-		}
-	case interface{ Stale() error }:
-		// A source that knows it serves an old copy, but not how old.
-		if err := s.Stale(); err != nil {
-			h.Health, h.LastOK, h.Err = Stale, time.Time{}, err
-			// A feed that knows when its copy was fetched says so, and the
-			// warning words the time; its error is then just the cause.
-			var lg interface{ LastGood() time.Time }
-			if errors.As(err, &lg) && !lg.LastGood().IsZero() {
-				h.LastOK = lg.LastGood()
-				if cause := errors.Unwrap(err); cause != nil {
-					h.Err = cause
-				}
-			}
-			return h, nil
 		}
 	}
 	if h.Err != nil && (h.LastOK.IsZero() || now.Sub(h.LastOK) > bound) {

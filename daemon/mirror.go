@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar"
@@ -22,25 +21,25 @@ type Mirror struct {
 }
 
 var (
-	_ calendar.Source = (*Mirror)(nil)
-	_ Freshness       = (*Mirror)(nil)
+	_ calendar.Source    = (*Mirror)(nil)
+	_ calendar.Freshness = (*Mirror)(nil)
 )
 
-// Freshness implements Freshness: the mirror is as fresh as the last sync
+// Freshness implements calendar.Freshness: the mirror is as fresh as the last sync
 // that worked. Reading it never refreshes it, so there is no error to report.
 func (m *Mirror) Freshness(ctx context.Context) (time.Time, error) {
 	return m.Store.GoogleSyncedAt(ctx, m.Name)
 }
 
-// Events implements calendar.Source. A calendar never synced is an error that
-// says how to sync it.
+// Events implements calendar.Source. A calendar never synced is
+// calendar.ErrNotSynced.
 func (m *Mirror) Events(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
 	tok, err := m.Store.GoogleSyncToken(ctx, m.Name)
 	if err != nil {
 		return nil, err
 	}
 	if tok == "" {
-		return nil, errors.New(`not synced yet: run "sideways run --once"`)
+		return nil, calendar.ErrNotSynced
 	}
 	evs, err := m.Source.Events(ctx, from, to)
 	if err != nil {
@@ -72,5 +71,6 @@ func (m *Mirror) withWrites(ctx context.Context, evs []calendar.Event, from, to 
 		}
 		evs = append(evs, e)
 	}
+	calendar.Sort(evs) // the writes among the mirror's events, as Source promises
 	return evs, nil
 }

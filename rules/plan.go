@@ -77,6 +77,14 @@ type Plan struct {
 	Warnings []string
 }
 
+// ReadWindow is the span of events the rules need around now: the look-back
+// window behind, and the horizon ahead plus eight days, so the caps can count
+// the whole week of a slot at the horizon's end. Callers read at least this
+// span from every calendar; the rules look at nothing outside it.
+func ReadWindow(cfg *config.Config, now time.Time) (from, to time.Time) {
+	return now.Add(-cfg.Lookback), now.Add(cfg.Horizon).AddDate(0, 0, 8)
+}
+
 // Plan assesses every peer and decides the cycle's actions under the caps. It is
 // pure and deterministic: the same input gives the same plan.
 func (e *Engine) Plan(in *Input) (*Plan, error) {
@@ -259,7 +267,7 @@ func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, h
 	}
 	// Only what could share a week with a slot matters.
 	lo := civil(now).AddDate(0, 0, -7)
-	hi := now.Add(cfg.Horizon).AddDate(0, 0, 8)
+	_, hi := ReadWindow(cfg, now)
 	for i := range in.Events {
 		e := &in.Events[i]
 		sp := e.Span(loc)

@@ -445,6 +445,8 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 	return fresh, nil
 }
 
+var _ Invalidator = (*TokenSource)(nil)
+
 // Invalidate makes the next Token call refresh, even if the current access
 // token looks valid (Google answered 401 to it).
 func (s *TokenSource) Invalidate() {

@@ -101,9 +101,7 @@ func expand(calName string, evs []*calendarv3.Event, from, to time.Time, log *sl
 	for _, s := range x.all {
 		out = append(out, s.instances...)
 	}
-	slices.SortFunc(out, func(a, b calendar.Event) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.UID, b.UID), a.RecurrenceID.Compare(b.RecurrenceID), cmp.Compare(a.ID, b.ID))
-	})
+	calendar.Sort(out)
 	return out
 }
 

@@ -54,14 +54,22 @@ import (
 // DefaultEndpoint is Google's own API base URL.
 const DefaultEndpoint = "https://www.googleapis.com/calendar/v3/"
 
+// Invalidator is a token source that can drop its cached access token, so
+// that the next Token call fetches a fresh one: what a 401 asks for. It is
+// called from the goroutine making the request, and must be safe alongside
+// concurrent Token calls.
+type Invalidator interface {
+	oauth2.TokenSource
+	Invalidate()
+}
+
 // Options configure a Client. Either TokenSource or HTTPClient is required.
 type Options struct {
 	// Endpoint is the API base URL (config google.endpoint); empty means
 	// Google's. A URL without the /calendar/v3/ path gets it appended.
 	Endpoint string
-	// TokenSource supplies access tokens. When it also has an Invalidate()
-	// method (as *TokenSource does), a 401 makes the client refresh once and
-	// retry.
+	// TokenSource supplies access tokens. When it is also an Invalidator
+	// (as *TokenSource is), a 401 makes the client refresh once and retry.
 	TokenSource oauth2.TokenSource
 	// HTTPClient carries the requests. With a TokenSource, its Transport is
 	// wrapped to add the Authorization header; without one it is used as is.
@@ -137,7 +145,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	}
 	c := &Client{svc: svc, log: opts.Logger, sleep: opts.Sleep, maxAttempts: opts.MaxAttempts,
 		base: opts.BaseDelay, max: opts.MaxDelay, timeout: timeout}
-	if inv, ok := opts.TokenSource.(interface{ Invalidate() }); ok {
+	if inv, ok := opts.TokenSource.(Invalidator); ok {
 		c.invalidate = inv.Invalidate
 	}
 	if c.log == nil {

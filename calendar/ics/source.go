@@ -88,7 +88,7 @@ type Source struct {
 	warned    map[string]bool
 }
 
-var _ calendar.Source = (*Source)(nil)
+var _ calendar.Freshness = (*Source)(nil)
 
 // Cache stores the last good body of each URL feed, so a restart (or a CLI
 // command, which runs in a fresh process) can use it when the feed cannot be
@@ -152,6 +152,20 @@ func (s *Source) Stale() error {
 		return nil
 	}
 	return s.stale
+}
+
+// Freshness implements calendar.Freshness: after a refresh failed, the copy
+// served is the one fetched at the last good fetch, and the error is the
+// failure; otherwise the copy is current.
+func (s *Source) Freshness(context.Context) (time.Time, error) {
+	var st *StaleError
+	if errors.As(s.Stale(), &st) {
+		return st.Fetched, st.Err
+	}
+	if s.Now == nil {
+		return time.Now(), nil
+	}
+	return s.Now(), nil
 }
 
 // Events returns the feed's occurrences overlapping [from, to). See

@@ -72,7 +72,7 @@ Testing and your Google account is not one of its test users.`,
 						opts.Open = nil
 					}
 					if err := google.Login(cmd.Context(), c.Google.ClientSecret, c.Google.Token, google.Scopes(writes(cfg)), opts); err != nil {
-						return googleHint(c.Name, fmt.Errorf("calendar %s: %w", c.Name, err))
+						return hinted(fmt.Errorf("calendar %s: %w", c.Name, err), c.Name)
 					}
 					done[c.Google.Token] = true
 				}

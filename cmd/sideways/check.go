@@ -17,7 +17,7 @@ import (
 
 	"github.com/sidewayscal/sideways/calendar/ics"
 	"github.com/sidewayscal/sideways/config"
-	"github.com/sidewayscal/sideways/daemon"
+	"github.com/sidewayscal/sideways/rules"
 )
 
 func newCheckCommand(g *globals) *cobra.Command {
@@ -162,7 +162,7 @@ func (c *checker) fetchAll(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	from, to := daemon.Window(c.cfg, now())
+	from, to := rules.ReadWindow(c.cfg, now())
 	for _, cal := range c.cfg.Calendars {
 		if !isURL(cal.ICS) {
 			continue

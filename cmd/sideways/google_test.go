@@ -325,7 +325,7 @@ func TestRevokedGrantTellsTheUser(t *testing.T) {
 	w.srv.ExpireAccessTokens()
 	w.now = w.now.Add(time.Hour)
 	out := w.sideways(false, "run", "--once", "--verbose")
-	if !strings.Contains(out, `sideways: hint: run "sideways auth google" again`) {
+	if !strings.Contains(out, `sideways: hint: run "sideways auth google --calendar work" again`) {
 		t.Errorf("run output lacks the hint:\n%s", out)
 	}
 	st := w.status()

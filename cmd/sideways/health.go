@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -61,6 +62,16 @@ func splitCalendarProblems(hs []daemon.CalendarHealth, now time.Time, poll time.
 	for _, w := range warnings {
 		if !slices.Contains(problems, w) {
 			rest = append(rest, w)
+		}
+	}
+	// What to do about a calendar's failure, where there is something to do
+	// (sign in again, sync a mirror): after the problems themselves.
+	for _, h := range hs {
+		if h.Err == nil {
+			continue
+		}
+		if hint := nextStep(h.Err, h.Name); hint != "" {
+			problems = append(problems, fmt.Sprintf("calendar %s: %s", h.Name, hint))
 		}
 	}
 	return problems, rest

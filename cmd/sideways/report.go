@@ -57,7 +57,7 @@ report.html in the state folder, and never sent anywhere. It prints the path.`,
 			}
 			var warns []string
 			for _, a := range problems {
-				warns = append(warns, fmt.Sprintf("calendar %s: %s", a.Calendar, a.Message))
+				warns = append(warns, authProblem(a))
 			}
 			log, err := db.AuditLog(cmd.Context(), 0)
 			if err != nil {

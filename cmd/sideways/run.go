@@ -86,12 +86,9 @@ func (g *globals) runOnce(ctx context.Context) error {
 	if err != nil {
 		var unread *daemon.UnreadError
 		if errors.As(err, &unread) {
-			return withHint(fmt.Errorf("cycle failed, nothing done: %w", err), `"sideways check --fetch" shows what each calendar gives`)
+			return hinted(fmt.Errorf("cycle failed, nothing done: %w", err), "")
 		}
-		if errors.Is(err, calendar.ErrAuth) {
-			return withHint(fmt.Errorf("cycle failed: %w", err), `run "sideways auth google" again`)
-		}
-		return fmt.Errorf("cycle failed: %w", err)
+		return hinted(fmt.Errorf("cycle failed: %w", err), authCalendar(cfg))
 	}
 	if res != nil && len(res.Done) == 0 {
 		fmt.Fprintf(g.stdout, "cycle ok: nothing to write (mode %s)\n", cfg.Mode)

@@ -40,7 +40,7 @@ func (g *globals) openStateReadOnly() (*state.DB, error) {
 	if errors.Is(err, state.ErrOutdated) {
 		rw, rerr := state.Open(path)
 		if rerr != nil {
-			return nil, withHint(err, `run "sideways run --once" as a user who may write the state folder, to bring it up to date`)
+			return nil, hinted(err, "")
 		}
 		db, err = rw, nil
 	}

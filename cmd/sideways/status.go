@@ -40,7 +40,7 @@ incomplete and nothing is planned.`,
 			}
 			var problems []string
 			for _, a := range auth {
-				problems = append(problems, fmt.Sprintf("calendar %s: %s", a.Calendar, a.Message))
+				problems = append(problems, authProblem(a))
 			}
 			calProblems, others := splitCalendarProblems(health, p.Now, d.Engine.Config().Poll, p.Warnings)
 			problems = append(problems, calProblems...)

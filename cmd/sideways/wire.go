@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -75,7 +74,7 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 				return nil, err
 			}
 			src.Cache = icsCache{db, g.statePath}
-			cals = append(cals, daemon.Calendar{Name: c.Name, Source: icsFeed{src}})
+			cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
 			continue
 		}
 		cl, err := g.googleClient(ctx, cfg, c, clog, how)
@@ -115,10 +114,10 @@ func (g *globals) googleClient(ctx context.Context, cfg *config.Config, c config
 	ts, err := google.LoadTokenSource(ctx, c.Google.ClientSecret, c.Google.Token, log, google.Scopes(writes(cfg))...)
 	if err != nil {
 		err = fmt.Errorf("calendar %s: %w", c.Name, err)
-		if hinted := googleHint(c.Name, err); hinted != err {
-			return nil, hinted
+		if h := nextStep(err, c.Name); h != "" {
+			return nil, withHint(err, h)
 		}
-		return nil, withHint(err, `run "sideways auth google --calendar `+c.Name+`"`)
+		return nil, withHint(err, nextStep(google.ErrNoToken, c.Name))
 	}
 	return google.New(ctx, google.Options{Endpoint: c.Google.Endpoint, TokenSource: ts, Logger: log})
 }
@@ -180,24 +179,6 @@ func feedTimeout() (time.Duration, error) {
 		return 0, withHint(fmt.Errorf("SIDEWAYS_FEED_TIMEOUT=%q is not a positive duration", v), "use a duration like 10s or 1m")
 	}
 	return d, nil
-}
-
-// icsFeed tells the daemon how old the copy an ICS feed serves is: when a
-// refresh fails it keeps serving its last good copy (see ics.Source).
-type icsFeed struct{ *ics.Source }
-
-var _ daemon.Freshness = icsFeed{}
-
-// Freshness implements daemon.Freshness.
-func (f icsFeed) Freshness(context.Context) (time.Time, error) {
-	var st *ics.StaleError
-	if errors.As(f.Stale(), &st) {
-		return st.Fetched, st.Err
-	}
-	if f.Now == nil {
-		return time.Now(), nil
-	}
-	return f.Now(), nil
 }
 
 // icsCache keeps each ICS feed's last good copy and validators in the state
