@@ -157,13 +157,14 @@ func partstat(e *calendar.Event, email string) calendar.PartStat {
 // histories reads every event once and files it under the peers it concerns.
 func (m *matcher) histories(in *Input, nPeers int) []history {
 	hs := make([]history, nPeers)
+	edited := editedSeries(in.Events)
 	for i := range in.Events {
 		e := &in.Events[i]
 		if m.holidays[e.Calendar] {
 			continue
 		}
 		ppl := people(e)
-		if e.Tag != "" {
+		if e.Tag != "" && !edited[e.SeriesID] {
 			if p, ok := m.byEmail[strings.ToLower(e.TagPeer)]; ok && m.ours(e, ppl, p, in.Now, &hs[p]) {
 				continue
 			}
@@ -342,6 +343,14 @@ func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h 
 			if !m.me[email] {
 				return false // guests were added: it is a real meeting now
 			}
+		}
+		if e.SeriesID != "" {
+			// A suggested series is open while it has instances to come; a
+			// past instance is not stale, the series goes on.
+			if e.Start.After(now) {
+				h.open = append(h.open, e)
+			}
+			return true
 		}
 		if e.Cancelled() {
 			return true

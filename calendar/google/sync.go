@@ -239,6 +239,7 @@ func expandSeries(calName string, m *calendarv3.Event, exs []*calendarv3.Event, 
 	if first.AllDay {
 		loc = time.UTC
 	}
+	first.SeriesID, first.SeriesLast = seriesOf(m, loc, first.Start)
 	// Exceptions are keyed by the instant their instance would have started.
 	byOrig := map[int64]*calendarv3.Event{}
 	var out []calendar.Event
@@ -264,6 +265,7 @@ func expandSeries(calName string, m *calendarv3.Event, exs []*calendarv3.Event, 
 		if e.UID == "" {
 			e.UID = first.UID
 		}
+		e.SeriesID, e.SeriesLast = first.SeriesID, first.SeriesLast
 		if overlaps(&e) {
 			out = append(out, e)
 		}
