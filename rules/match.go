@@ -164,7 +164,16 @@ func (m *matcher) histories(in *Input, nPeers int) []history {
 			continue
 		}
 		ppl := people(e)
-		if e.Tag != "" && !edited[e.SeriesID] {
+		if p, ok := m.byEmail[strings.ToLower(e.TagPeer)]; ok && edited[e.SeriesID] {
+			// A series of sideways' the user edited is their 1:1 with the peer.
+			o := occurrence{start: e.Start, failed: e.Cancelled(), ev: e}
+			if o.failed {
+				o.missed = missedCancel
+			}
+			hs[p].occ = append(hs[p].occ, o)
+			continue
+		}
+		if e.Tag != "" {
 			if p, ok := m.byEmail[strings.ToLower(e.TagPeer)]; ok && m.ours(e, ppl, p, in.Now, &hs[p]) {
 				continue
 			}

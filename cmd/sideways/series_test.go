@@ -123,3 +123,155 @@ func TestSeriesWrittenOnceEndingWithinSeriesMax(t *testing.T) {
 		})
 	}
 }
+
+// touches reports whether a request writes to the series id or one of its
+// instances (id_YYYYMMDD…).
+func touches(r googletest.Request, id string) bool {
+	return r.EventID == id || strings.HasPrefix(r.EventID, id+"_")
+}
+
+const weeklyRules = "rules:\n  - name: weekly\n    cadence: weekly\n    series: true\n"
+
+func TestAcceptedAndEditedSeriesAreNeverWritten(t *testing.T) {
+	w := seriesWorld(t, "propose", weeklyRules)
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.sideways(true, "run", "--once")
+	got := w.ours()
+	if len(got["dana@acme.test"]) != 1 || len(got["bo@acme.test"]) != 1 {
+		t.Fatalf("want one series each, got %v", got)
+	}
+	dana, bo := got["dana@acme.test"][0], got["bo@acme.test"][0]
+	// The user accepts Dana's series: adds her as a guest, to all instances.
+	w.srv.Patch("primary", dana.Id, func(e *calendarv3.Event) {
+		e.Attendees = []*calendarv3.EventAttendee{{Email: gOwner, ResponseStatus: "accepted"}, {Email: "dana@acme.test", ResponseStatus: "accepted"}}
+	})
+	// And moves one instance of Bo's an hour later ("this event" only).
+	second := startOf(t, bo).AddDate(0, 0, 7)
+	w.srv.EditInstance("primary", bo.Id, second, func(e *calendarv3.Event) {
+		e.Start.DateTime = second.Add(time.Hour).Format(time.RFC3339)
+		e.End.DateTime = second.Add(90 * time.Minute).Format(time.RFC3339)
+	})
+	w.srv.ResetLog()
+	// Three months of cycles, every three days: past both series' ends.
+	for range 34 {
+		w.now = w.now.AddDate(0, 0, 3)
+		w.sideways(true, "run", "--once")
+		if w.now.Before(startOf(t, dana).AddDate(0, 0, 60)) {
+			if st := w.status(); st.state("dana@acme.test") != "scheduled" || st.state("bo@acme.test") != "scheduled" {
+				t.Fatalf("%s: dana %s, bo %s; want both scheduled by their series", w.now.Format(time.DateOnly),
+					st.state("dana@acme.test"), st.state("bo@acme.test"))
+			}
+		}
+	}
+	writes := w.srv.Writes()
+	for _, r := range writes {
+		if touches(r, dana.Id) || touches(r, bo.Id) {
+			t.Errorf("%s %s: sideways wrote to a series that is the user's", r.Route, r.EventID)
+		}
+	}
+	if len(writes) == 0 {
+		t.Errorf("no writes at all in three months: the renewals are missing")
+	}
+}
+
+func TestSeriesRenewal(t *testing.T) {
+	w := seriesWorld(t, "propose", weeklyRules)
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.sideways(true, "run", "--once")
+	old := map[string]*calendarv3.Event{}
+	for peer, evs := range w.ours() {
+		old[peer] = evs[0]
+		w.srv.Patch("primary", evs[0].Id, func(e *calendarv3.Event) {
+			e.Attendees = []*calendarv3.EventAttendee{{Email: gOwner, ResponseStatus: "accepted"}, {Email: peer, ResponseStatus: "accepted"}}
+		})
+	}
+	if len(old) != 2 {
+		t.Fatalf("want two series, got %v", old)
+	}
+	last := until(t, old["dana@acme.test"])
+	// Midway the rules change: Dana every two weeks, Bo no longer.
+	w.now = w.now.AddDate(0, 0, 30)
+	w.setConfig(`rules:
+  - name: bo leaves
+    when: peer.email == "bo@acme.test"
+    skip: true
+  - name: dana biweekly
+    when: peer.email == "dana@acme.test"
+    cadence: biweekly
+` + strings.TrimPrefix(weeklyRules, "rules:\n"))
+	w.srv.ResetLog()
+	var renewal *calendarv3.Event
+	var noted bool
+	for w.now.Before(last.AddDate(0, 0, 14)) {
+		w.now = w.now.Add(24 * time.Hour)
+		w.sideways(true, "run", "--once")
+		for _, r := range w.srv.Writes() {
+			if touches(r, old["dana@acme.test"].Id) || touches(r, old["bo@acme.test"].Id) {
+				t.Fatalf("%s %s: the old series was written to", r.Route, r.EventID)
+			}
+		}
+		if renewal == nil {
+			for _, e := range w.ours()["dana@acme.test"] {
+				if e.Id != old["dana@acme.test"].Id {
+					renewal = e
+					if lead := last.Sub(w.now); lead > 7*24*time.Hour || lead < 0 {
+						t.Errorf("the renewal came %s before the last instance, want within the lead time of 7 days", lead)
+					}
+					if !startOf(t, e).After(last) {
+						t.Errorf("the renewal starts %s, before the old series ends %s", startOf(t, e), last)
+					}
+				}
+			}
+		}
+		st := w.status()
+		for _, msg := range st.Warnings {
+			if strings.Contains(msg, "Bo Li: the 1:1 series ends") && strings.Contains(msg, "will not be renewed") {
+				noted = true
+			}
+		}
+	}
+	if renewal == nil {
+		t.Fatal("no renewal was proposed for Dana")
+	}
+	if len(renewal.Recurrence) != 1 || !strings.Contains(renewal.Recurrence[0], "FREQ=WEEKLY;INTERVAL=2;") {
+		t.Errorf("the renewal is %v, want the new cadence (every two weeks)", renewal.Recurrence)
+	}
+	if evs := w.ours()["bo@acme.test"]; len(evs) != 1 {
+		t.Errorf("bo, skipped, has %d series of sideways', want only the old one", len(evs))
+	}
+	if !noted {
+		t.Errorf("status never said that Bo's series will not be renewed")
+	}
+	if u := until(t, w.srv.Event("primary", old["dana@acme.test"].Id)); !u.Equal(last) {
+		t.Errorf("the old series now ends %s, was %s", u, last)
+	}
+}
+
+func TestHandMadeSeriesGetsANote(t *testing.T) {
+	w := newGWorld(t, "propose")
+	weekly := func(id, summary, rule string, peer string) {
+		ev := gEvent(id, summary, w.now.AddDate(0, 0, -14), gOwner, peer)
+		ev.Start.TimeZone, ev.End.TimeZone = "America/New_York", "America/New_York"
+		ev.Recurrence = []string{rule}
+		w.srv.Insert("primary", ev)
+	}
+	weekly("danaweekly", "Dana / Alex", "RRULE:FREQ=WEEKLY", "dana@acme.test")
+	weekly("boweekly", "Bo / Alex", "RRULE:FREQ=WEEKLY;UNTIL=20271231T000000Z", "bo@acme.test")
+	w.srv.ResetLog()
+	w.sideways(true, "run", "--once")
+	st := w.status()
+	var dana, bo bool
+	for _, msg := range st.Warnings {
+		dana = dana || strings.Contains(msg, `Dana Whitfield: your 1:1 series "Dana / Alex" has no end`)
+		bo = bo || strings.Contains(msg, `Bo Li: your 1:1 series "Bo / Alex" runs until Mon Dec 27 2027, more than 90 days away`)
+	}
+	if !dana || !bo {
+		t.Errorf("status warnings %q: want a note on Dana's endless series and on Bo's long one", st.Warnings)
+	}
+	if st.state("dana@acme.test") != "scheduled" || !strings.Contains(st.why("dana@acme.test"), "a series with no end") {
+		t.Errorf("dana: %s — %s", st.state("dana@acme.test"), st.why("dana@acme.test"))
+	}
+	if writes := w.srv.Writes(); len(writes) != 0 {
+		t.Errorf("a note is never a write: %v", routes(writes))
+	}
+}
