@@ -173,15 +173,15 @@ func seriesWarnings(cfg *config.Config, now time.Time, as []Assessment) []string
 }
 
 // SeriesState says, for status and plan --explain, where a peer's series
-// stand, one line each: "Dana / Sam: cadence monthly, last instance Tue
-// Feb 23 2027 10:00, renewal due". The cadence is what the rules say now.
+// stand, one line each: `"Dana / Sam": cadence monthly, last instance Tue
+// Feb 23 2027 10:00, renewal due`. The cadence is what the rules say now.
 func SeriesState(a *Assessment, loc *time.Location) []string {
 	var out []string
 	for _, s := range a.Series {
 		if s.Next.IsZero() {
 			continue
 		}
-		line := cmp.Or(s.Summary, "series") + ": cadence " + a.Cadence.Name
+		line := fmt.Sprintf("%q: cadence %s", cmp.Or(s.Summary, "series"), a.Cadence.Name)
 		if s.Last.IsZero() {
 			line += ", no end"
 		} else {

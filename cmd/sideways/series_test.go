@@ -220,6 +220,12 @@ func TestSeriesRenewal(t *testing.T) {
 					if !startOf(t, e).After(last) {
 						t.Errorf("the renewal starts %s, before the old series ends %s", startOf(t, e), last)
 					}
+					for _, args := range [][]string{{"plan", "--explain"}, {"status"}} {
+						if out := w.sideways(true, args...); !strings.Contains(out, `"Suggested: peer 1:1 with Dana Whitfield (Finance)": cadence biweekly, last instance `) ||
+							!strings.Contains(out, ", renewal due") {
+							t.Errorf("%s does not show Dana's series ending with its renewal due:\n%s", args[0], out)
+						}
+					}
 				}
 			}
 		}
@@ -273,5 +279,25 @@ func TestHandMadeSeriesGetsANote(t *testing.T) {
 	}
 	if writes := w.srv.Writes(); len(writes) != 0 {
 		t.Errorf("a note is never a write: %v", routes(writes))
+	}
+}
+
+func TestDeletedSeriesIsANo(t *testing.T) {
+	w := seriesWorld(t, "propose", weeklyRules)
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.sideways(true, "run", "--once")
+	dana := w.ours()["dana@acme.test"]
+	if len(dana) != 1 {
+		t.Fatalf("want Dana's series, got %v", dana)
+	}
+	w.srv.Delete("primary", dana[0].Id)
+	w.now = w.now.Add(time.Hour)
+	w.srv.ResetLog()
+	w.sideways(true, "run", "--once")
+	if st := w.status(); st.state("dana@acme.test") != "snoozed" {
+		t.Errorf("after deleting her series Dana is %s, want snoozed", st.state("dana@acme.test"))
+	}
+	if n := w.srv.Count(googletest.RouteInsert); n != 0 {
+		t.Errorf("%d inserts after the user said no", n)
 	}
 }
