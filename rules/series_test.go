@@ -164,3 +164,61 @@ func TestPlannedSeriesBlockOneAnother(t *testing.T) {
 		}
 	}
 }
+
+// TestRenewal walks a peer's standing weekly series (the user's, with an
+// end) up to its last instance: scheduled until the lead time (7 days for a
+// weekly cadence), then due with a renewal that starts after the series;
+// a skipped peer gets a note instead, and a series without an end never
+// comes due.
+func TestRenewal(t *testing.T) {
+	peers := peer("Dana Whitfield", "dana@acme.test", "Finance")
+	held := weeklySeries("ds", 6, oneOnOne("dana@acme.test", "2026-11-03 10:00")) // last Tue Dec 8
+	endless := weeklySeries("de", 6, oneOnOne("dana@acme.test", "2026-11-03 10:00"))
+	for i := range endless {
+		endless[i].SeriesLast = time.Time{}
+	}
+	tests := []struct {
+		name   string
+		now    string
+		rules  string
+		evs    []calendar.Event
+		state  State
+		why    string
+		action bool
+		note   string
+	}{
+		{"before the lead time", "2026-11-30 09:00", seriesRules, held, Scheduled, "series until Tue Dec 8 2026", false, ""},
+		{"inside the lead time", "2026-12-01 11:00", seriesRules, held, Due, "the series ends Tue Dec 8 2026; renewal due", true, ""},
+		{"skipped", "2026-12-01 11:00", "  - name: gone\n    skip: true\n", held, Skipped, `rule "gone" says skip`, false, "will not be renewed"},
+		{"no end", "2026-12-01 11:00", seriesRules, endless, Scheduled, "a series with no end", false, "has no end"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := engine(t, "caps:\n  peer_1on1s_per_week: 5", peers, tt.rules)
+			now := at(tt.now)
+			p, err := e.Plan(&Input{Now: now, Events: tt.evs, Writable: "work"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := byEmail(p.Peers, "dana@acme.test")
+			if a.State != tt.state || !strings.Contains(a.Why, tt.why) {
+				t.Errorf("%s — %s; want %s — …%s…", a.State, a.Why, tt.state, tt.why)
+			}
+			if got := len(p.Actions) == 1; got != tt.action {
+				t.Fatalf("actions %v, want a renewal: %v", summary(p), tt.action)
+			}
+			if tt.action {
+				if x := p.Actions[0]; !x.Slot.Start.After(at("2026-12-08 10:30")) || x.Series == nil {
+					t.Errorf("the renewal %s (series %v) does not start after the series it renews", x.Slot.Start, x.Series != nil)
+				}
+			}
+			var noted bool
+			for _, w := range p.Warnings {
+				noted = noted || tt.note != "" && strings.Contains(w, tt.note)
+			}
+			if noted != (tt.note != "") {
+				t.Errorf("warnings %q, want one saying %q", p.Warnings, tt.note)
+			}
+		})
+	}
+}
