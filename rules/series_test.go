@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -220,5 +222,70 @@ func TestRenewal(t *testing.T) {
 				t.Errorf("warnings %q, want one saying %q", p.Warnings, tt.note)
 			}
 		})
+	}
+}
+
+// TestSeriesPlanInvariants plans series over many random calendars: every
+// series ends within series_max, keeps its time of day, and its visible
+// instances, with the other planned ones, never push a day or a week over
+// its cap; the single-meeting invariants hold for the first instance.
+func TestSeriesPlanInvariants(t *testing.T) {
+	planned := 0
+	for seed := range uint64(40) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 11))
+			top := fmt.Sprintf("caps:\n  peer_1on1s_per_week: %d\n  peer_1on1s_per_day: %d\n  new_peers_at_once: 3\n  open_suggestions: 10\n  writes_per_run: 50\n  meeting_hours_per_day: 8\n  series_max: %dd",
+				3+rng.IntN(6), 1+rng.IntN(3), 30+rng.IntN(90))
+			base, in := randomWorld(t, rng, top, 3+rng.IntN(10), 20+rng.IntN(60))
+			cfg := *base.Config()
+			cfg.Meeting.Series = true
+			e, err := Compile(&cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := e.Plan(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkInvariants(t, &cfg, in, p)
+			loc := cfg.Me.Location
+			week, day := map[time.Time]int{}, map[time.Time]int{}
+			for _, a := range p.Actions {
+				if a.Kind != Propose && a.Kind != Invite {
+					continue
+				}
+				planned++
+				s := a.Series
+				if s == nil {
+					t.Fatalf("%s: a single meeting with series on", a.Assessment.Peer.Email)
+				}
+				first := s.Instances[0].Start
+				if s.Last().After(first.Add(cfg.Caps.SeriesMax)) || !first.Equal(a.Slot.Start) {
+					t.Errorf("%s: series %s from %s to %s, past series_max %s", a.Assessment.Peer.Email, s.Rule, first, s.Last(), cfg.Caps.SeriesMax)
+				}
+				for _, in := range s.Instances {
+					if in.Start.In(loc).Format("15:04") != first.In(loc).Format("15:04") {
+						t.Errorf("%s: instance %s does not keep the time of %s", a.Assessment.Peer.Email, in.Start, first)
+					}
+				}
+				for _, in := range s.Instances[:s.Visible] {
+					week[weekStart(in.Start.In(loc))]++
+					day[civil(in.Start.In(loc))]++
+				}
+			}
+			for w, n := range week {
+				if n > cfg.Caps.PeerPerWeek {
+					t.Errorf("week of %s gets %d series instances, cap %d", w.Format(time.DateOnly), n, cfg.Caps.PeerPerWeek)
+				}
+			}
+			for d, n := range day {
+				if n > cfg.Caps.PeerPerDay {
+					t.Errorf("%s gets %d series instances, cap %d", d.Format(time.DateOnly), n, cfg.Caps.PeerPerDay)
+				}
+			}
+		})
+	}
+	if planned < 20 {
+		t.Errorf("only %d series planned over 40 worlds: the invariants were hardly tested", planned)
 	}
 }
