@@ -221,9 +221,9 @@ func (e *Engine) assess(ctx context.Context, in *Input) ([]Assessment, []history
 		a.Settings = s
 		a.RuleErrors = failed
 		a.Open, a.Instances = openSeries(sortedEvents(h.open))
+		a.Expired, a.Open, a.Instances = staleSeries(sortedEvents(h.stale), a.Open, a.Instances)
 		a.Series = peerSeries(h.occ, a.Open, a.Instances, now)
 		a.SeriesEnd, a.RenewalDue = renewal(now, &a, h.occ)
-		a.Expired = sortedEvents(h.stale)
 		for j := range dismissals {
 			d := &dismissals[j]
 			if !p.HasEmail(d.Peer) {

@@ -354,10 +354,13 @@ func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h 
 			}
 		}
 		if e.SeriesID != "" {
-			// A suggested series is open while it has instances to come; a
-			// past instance is not stale, the series goes on.
+			// A suggested series is open until its first instance passes
+			// without a guest being added; then the whole series is stale
+			// (see staleSeries).
 			if e.Start.After(now) {
 				h.open = append(h.open, e)
+			} else {
+				h.stale = append(h.stale, e)
 			}
 			return true
 		}

@@ -194,3 +194,38 @@ func SeriesState(a *Assessment, loc *time.Location) []string {
 	}
 	return out
 }
+
+// staleSeries turns the past instances of suggested series into one stale
+// event per series (its ID the series' id, its slot the first instance
+// seen), and drops those series' future instances from open and rest: a
+// suggested series whose first meeting passed without a guest being added is
+// withdrawn whole, like a single suggestion whose time passed.
+func staleSeries(stale, open, rest []*calendar.Event) (outStale, outOpen, outRest []*calendar.Event) {
+	gone := map[string]bool{}
+	for _, e := range stale {
+		if e.SeriesID == "" {
+			outStale = append(outStale, e)
+			continue
+		}
+		if gone[e.SeriesID] {
+			continue
+		}
+		gone[e.SeriesID] = true
+		c := *e
+		c.ID = e.SeriesID
+		outStale = append(outStale, &c)
+	}
+	if len(gone) == 0 {
+		return outStale, open, rest
+	}
+	keep := func(es []*calendar.Event) []*calendar.Event {
+		var out []*calendar.Event
+		for _, e := range es {
+			if !gone[e.SeriesID] {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	return outStale, keep(open), keep(rest)
+}

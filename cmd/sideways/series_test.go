@@ -301,3 +301,38 @@ func TestDeletedSeriesIsANo(t *testing.T) {
 		t.Errorf("%d inserts after the user said no", n)
 	}
 }
+
+func TestUnansweredSeriesIsWithdrawnWhole(t *testing.T) {
+	w := seriesWorld(t, "propose", weeklyRules)
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.sideways(true, "run", "--once")
+	first := w.ours()
+	old := first["dana@acme.test"]
+	if len(old) != 1 {
+		t.Fatalf("want Dana's series, got %v", old)
+	}
+	// Its first meeting passes without a guest: the series goes, whole, and
+	// a new one is proposed.
+	w.now = startOf(t, old[0]).Add(24 * time.Hour)
+	w.srv.ResetLog()
+	w.sideways(true, "run", "--once")
+	var deleted bool
+	for _, r := range w.srv.Writes() {
+		if r.Route == googletest.RouteDelete {
+			deleted = deleted || r.EventID == old[0].Id
+			if r.EventID != old[0].Id && r.EventID != first["bo@acme.test"][0].Id {
+				t.Errorf("deleted %s, want only the series sideways wrote", r.EventID)
+			}
+		}
+	}
+	if !deleted {
+		t.Errorf("the unanswered series was not withdrawn: %v", routes(w.srv.Writes()))
+	}
+	now := w.ours()["dana@acme.test"]
+	if len(now) != 1 || now[0].Id == old[0].Id || len(now[0].Recurrence) != 1 {
+		t.Errorf("want one new series for Dana, got %v", now)
+	}
+	if st := w.status(); st.state("dana@acme.test") != "suggested" {
+		t.Errorf("dana is %s, want suggested (a withdrawal is not a no)", st.state("dana@acme.test"))
+	}
+}
