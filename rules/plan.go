@@ -303,6 +303,9 @@ func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, h
 		for _, ev := range a.Instances {
 			pl.count(ev.Start, 1)
 			pl.addHours(ev.Span(loc))
+			if ev.Tag == calendar.TagSuggestion {
+				pl.ours = append(pl.ours, ev) // blocks its slot, as the series' first does
+			}
 		}
 		for _, ev := range a.Open {
 			pl.count(ev.Start, 1)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	calendarv3 "google.golang.org/api/calendar/v3"
 
 	"github.com/sidewayscal/sideways/calendar/google/googletest"
+	"github.com/sidewayscal/sideways/daemon/state"
 )
 
 // seriesWorld is a gworld whose config writes standing series, with extra
@@ -106,6 +108,17 @@ func TestSeriesWrittenOnceEndingWithinSeriesMax(t *testing.T) {
 					}
 				}
 			}
+			// A process killed after its inserts reached Google but before it
+			// stored anything: the next cycles adopt the series, never duplicate.
+			db, err := state.Open(filepath.Join(w.dir, "state", "sideways.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			writes, _ := db.Writes(context.Background())
+			for _, x := range writes {
+				_ = db.Untrack(context.Background(), x.Calendar, x.EventID)
+			}
+			db.Close()
 			// Later cycles write nothing: the series stands for the peer.
 			for range 2 {
 				w.now = w.now.Add(2 * time.Hour)
@@ -114,6 +127,15 @@ func TestSeriesWrittenOnceEndingWithinSeriesMax(t *testing.T) {
 				if writes := w.srv.Writes(); len(writes) != 0 {
 					t.Errorf("a later cycle wrote %v", routes(writes))
 				}
+			}
+			db, err = state.Open(filepath.Join(w.dir, "state", "sideways.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			writes, _ = db.Writes(context.Background())
+			db.Close()
+			if len(writes) != 2 {
+				t.Errorf("%d writes tracked after adoption, want the 2 series", len(writes))
 			}
 			st := w.status()
 			want := map[string]string{"propose": "suggested", "invite": "invited"}[mode]
