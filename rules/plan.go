@@ -300,16 +300,18 @@ func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, h
 	}
 	for i := range as {
 		a := &as[i]
+		// A suggested series' instances count in the meeting hours too (an
+		// invite's are opaque, so already counted), and block their slots.
 		for _, ev := range a.Instances {
 			pl.count(ev.Start, 1)
-			pl.addHours(ev.Span(loc))
 			if ev.Tag == calendar.TagSuggestion {
-				pl.ours = append(pl.ours, ev) // blocks its slot, as the series' first does
+				pl.addHours(ev.Span(loc))
+				pl.ours = append(pl.ours, ev)
 			}
 		}
 		for _, ev := range a.Open {
 			pl.count(ev.Start, 1)
-			if ev.SeriesID != "" {
+			if ev.SeriesID != "" && ev.Tag == calendar.TagSuggestion {
 				pl.addHours(ev.Span(loc))
 			}
 			if ev.Tag == calendar.TagSuggestion {

@@ -85,12 +85,19 @@ func TestSeriesInstancesCountInCaps(t *testing.T) {
 		team = append(team, weeklySeries("team"+string(rune('a'+i)), 6, ev("Team meeting", day+" 10:00", 300, with(me, calendar.PartStatAccepted),
 			with("a@acme.test", calendar.PartStatAccepted), with("b@acme.test", calendar.PartStatAccepted)))...)
 	}
+	// The same as series sideways suggested to Xena, not yet accepted.
+	var suggested []calendar.Event
+	for _, e := range xena {
+		e.Attendees, e.Transparent, e.Tag, e.TagPeer = nil, true, calendar.TagSuggestion, "x1@acme.test"
+		suggested = append(suggested, e)
+	}
 	tests := []struct {
 		name   string
 		caps   string
 		events []calendar.Event
 		held   string // the cap key Dana's series is held back with; "" when planned
 	}{
+		{"day, suggested series", "peer_1on1s_per_week: 9\n  peer_1on1s_per_day: 1", suggested, "peer_1on1s_per_day"},
 		{"free", "peer_1on1s_per_week: 5\n  peer_1on1s_per_day: 5", xena[:6], ""},
 		{"week", "peer_1on1s_per_week: 1\n  peer_1on1s_per_day: 5", xena[:6], "peer_1on1s_per_week"},
 		{"day", "peer_1on1s_per_week: 9\n  peer_1on1s_per_day: 1", xena, "peer_1on1s_per_day"},
