@@ -296,3 +296,29 @@ func TestSeriesPlanInvariants(t *testing.T) {
 		t.Errorf("only %d series planned over 40 worlds: the invariants were hardly tested", planned)
 	}
 }
+
+// TestSeriesConflictsReported: when no weekday keeps every instance free,
+// the series is still proposed, and the instances on busy time are named in
+// the plan and in the suggestion's text.
+func TestSeriesConflictsReported(t *testing.T) {
+	now := at("2026-11-30 09:00")
+	e := engine(t, "caps:\n  meeting_hours_per_day: 9", peer("Dana Whitfield", "dana@acme.test", "Finance"),
+		seriesRules+"  - name: tuesdays\n    days: [Tue]\n")
+	offsite := ev("Offsite", "2026-12-08 09:00", 8*60, with(me, calendar.PartStatAccepted),
+		with("a@acme.test", calendar.PartStatAccepted), with("b@acme.test", calendar.PartStatAccepted))
+	p, err := e.Plan(&Input{Now: now, Writable: "work", Events: []calendar.Event{oneOnOne("dana@acme.test", "2026-09-01 10:00"), offsite}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Actions) != 1 || p.Actions[0].Series == nil {
+		t.Fatalf("want Dana's series, got %v held %v", summary(p), p.HeldBack)
+	}
+	a := &p.Actions[0]
+	if len(a.Series.Conflicts) != 1 || !a.Series.Conflicts[0].Start.Equal(at("2026-12-08 10:00")) {
+		t.Errorf("conflicts %v, want the instance on Tue Dec 8", a.Series.Conflicts)
+	}
+	const want = "meet busy time: Tue Dec 8"
+	if !strings.Contains(a.Reason, want) || !strings.Contains(SuggestionText(e.Config(), a), want) {
+		t.Errorf("the conflict is not named: reason %q; text:\n%s", a.Reason, SuggestionText(e.Config(), a))
+	}
+}
