@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -356,5 +357,45 @@ func TestUnansweredSeriesIsWithdrawnWhole(t *testing.T) {
 	}
 	if st := w.status(); st.state("dana@acme.test") != "suggested" {
 		t.Errorf("dana is %s, want suggested (a withdrawal is not a no)", st.state("dana@acme.test"))
+	}
+}
+
+// TestUserSeriesHistory: the instances of a 1:1 series the user made, read
+// through the real client with its cancelled instances, make the history:
+// held ones are met, cancelled ones the streak, the next one scheduled.
+func TestUserSeriesHistory(t *testing.T) {
+	w := newGWorld(t, "propose")
+	ny, _ := time.LoadLocation("America/New_York")
+	start := time.Date(2026, 10, 27, 10, 0, 0, 0, ny)
+	ev := gEvent("danaseries", "Dana / Alex", start, gOwner, "dana@acme.test")
+	ev.Start.TimeZone, ev.End.TimeZone = "America/New_York", "America/New_York"
+	ev.Recurrence = []string{"RRULE:FREQ=WEEKLY;UNTIL=20261229T150000Z"}
+	w.srv.Insert("primary", ev)
+	for _, day := range []int{10, 17} { // "delete this event" on two instances
+		w.srv.Delete("primary", "danaseries_"+time.Date(2026, 11, day, 15, 0, 0, 0, time.UTC).Format("20060102T150405Z"))
+	}
+	w.sideways(true, "run", "--once")
+	var st struct {
+		Peers []struct {
+			Email           string  `json:"email"`
+			State           string  `json:"state"`
+			LastMet         *string `json:"last_met"`
+			NextScheduled   *string `json:"next_scheduled"`
+			CancelledStreak int     `json:"cancelled_streak"`
+		} `json:"peers"`
+	}
+	if err := json.Unmarshal([]byte(w.sideways(true, "status", "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	d := st.Peers[0]
+	if d.Email != "dana@acme.test" || d.State != "scheduled" || d.CancelledStreak != 2 ||
+		d.LastMet == nil || !strings.HasPrefix(*d.LastMet, "2026-11-03T10:00") ||
+		d.NextScheduled == nil || !strings.HasPrefix(*d.NextScheduled, "2026-11-24T10:00") {
+		t.Errorf("dana: %+v; want scheduled Nov 24, last met Nov 3, 2 cancelled in a row", d)
+	}
+	for _, r := range w.srv.Writes() {
+		if touches(r, "danaseries") {
+			t.Errorf("%s %s: a write to the user's series", r.Route, r.EventID)
+		}
 	}
 }
