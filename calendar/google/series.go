@@ -6,6 +6,8 @@ import (
 
 	rrule "github.com/teambition/rrule-go"
 	calendarv3 "google.golang.org/api/calendar/v3"
+
+	"github.com/sidewayscal/sideways/calendar"
 )
 
 // propSeries marks, in extendedProperties.private, a recurring series
@@ -48,4 +50,15 @@ func seriesLast(lines []string, loc *time.Location, first time.Time) (last time.
 // belongs to.
 func seriesOf(m *calendarv3.Event, loc *time.Location, first time.Time) (id string, last time.Time) {
 	return m.Id, seriesLast(m.Recurrence, loc, first)
+}
+
+// editedInstance reports whether the user changed an instance of a series
+// sideways wrote: the series itself was edited, or this instance was moved
+// from its original start or retitled. An exception that only carries an
+// answer or a cancellation is not an edit.
+func editedInstance(series, instance *calendar.Event, orig time.Time) bool {
+	if instance.Cancelled() {
+		return series.Edited
+	}
+	return series.Edited || !instance.Start.Equal(orig) || instance.Summary != series.Summary
 }

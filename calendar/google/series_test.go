@@ -81,3 +81,38 @@ func TestSeriesLast(t *testing.T) {
 		}
 	}
 }
+
+// TestEditedInstance: an instance of a series sideways wrote is the user's
+// edit when moved or retitled, not when it only carries an answer.
+func TestEditedInstance(t *testing.T) {
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	m := seriesEvent("s1", start, "RRULE:FREQ=WEEKLY;COUNT=4")
+	m.ExtendedProperties = &calendarv3.EventExtendedProperties{Private: map[string]string{
+		"sideways": "invite", "sideways_peer": "dana@acme.test", "sideways_start": start.Format(time.RFC3339)}}
+	exception := func(week int, f func(*calendarv3.Event)) *calendarv3.Event {
+		orig := start.AddDate(0, 0, 7*week)
+		ex := seriesEvent("s1_"+orig.Format("20060102T150405Z"), orig)
+		ex.Recurrence, ex.RecurringEventId, ex.ExtendedProperties = nil, "s1", m.ExtendedProperties
+		ex.OriginalStartTime = &calendarv3.EventDateTime{DateTime: orig.Format(time.RFC3339), TimeZone: "UTC"}
+		f(ex)
+		return ex
+	}
+	answered := exception(1, func(e *calendarv3.Event) {
+		e.Attendees = []*calendarv3.EventAttendee{{Email: "dana@acme.test", ResponseStatus: "declined"}}
+	})
+	moved := exception(2, func(e *calendarv3.Event) {
+		e.Start.DateTime = start.AddDate(0, 0, 14).Add(time.Hour).Format(time.RFC3339)
+		e.End.DateTime = start.AddDate(0, 0, 14).Add(90 * time.Minute).Format(time.RFC3339)
+	})
+	retitled := exception(3, func(e *calendarv3.Event) { e.Summary = "Dana & Alex, lunch" })
+	got := google.Expand("work", []*calendarv3.Event{m, answered, moved, retitled}, start, start.AddDate(0, 1, 0), nil)
+	want := []bool{false, false, true, true}
+	if len(got) != len(want) {
+		t.Fatalf("%d occurrences, want %d", len(got), len(want))
+	}
+	for i, e := range got {
+		if e.Edited != want[i] {
+			t.Errorf("instance %d (%s): edited %v, want %v", i, e.ID, e.Edited, want[i])
+		}
+	}
+}

@@ -266,6 +266,7 @@ func expandSeries(calName string, m *calendarv3.Event, exs []*calendarv3.Event, 
 			e.UID = first.UID
 		}
 		e.SeriesID, e.SeriesLast = first.SeriesID, first.SeriesLast
+		e.Edited = e.Tag != "" && editedInstance(&first, &e, orig)
 		if overlaps(&e) {
 			out = append(out, e)
 		}
