@@ -105,6 +105,14 @@ type Event struct {
 	// Withdrawn is true on a deleted event sideways deleted itself, as
 	// opposed to one the user deleted (a dismissal).
 	Withdrawn bool
+	// SeriesID is, on an instance of a recurring series, the provider's id
+	// of the series itself (Google's recurring event id); empty otherwise or
+	// when the provider has none (ICS).
+	SeriesID string
+	// SeriesLast is, on an instance of a series with an end (UNTIL or
+	// COUNT), the start of its last instance; zero for a series without an
+	// end, or when SeriesID is empty.
+	SeriesLast time.Time
 }
 
 // Cancelled reports whether the occurrence is cancelled.

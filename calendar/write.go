@@ -69,6 +69,10 @@ type Draft struct {
 	// SendUpdates lets the provider email the attendees (invite mode). When
 	// false, nobody is notified.
 	SendUpdates bool
+	// Recurrence, when set, makes the event a recurring series from Start:
+	// RRULE lines as in RFC 5545 ("RRULE:FREQ=WEEKLY;UNTIL=…"), each with an
+	// UNTIL in UTC (see rules.SeriesRule).
+	Recurrence []string
 }
 
 // Validate reports the first reason d cannot be written.

@@ -212,6 +212,9 @@ type Meeting struct {
 	Buffer    time.Duration
 	MinNotice time.Duration
 	Location  string // video | in-person | none
+	// Series writes a recurring series at the peer's cadence instead of one
+	// meeting; it ends within Caps.SeriesMax, when the rules decide again.
+	Series bool
 }
 
 // Caps bound how much sideways may add.
@@ -285,6 +288,7 @@ type Rule struct {
 	Window   *Window
 	Duration *time.Duration
 	Location *string
+	Series   *bool
 	Pos      Pos
 }
 

@@ -899,7 +899,7 @@ func (p *parser) ics(e entry) string {
 }
 
 var (
-	meetingKeys = []string{"duration", "title", "agenda", "days", "window", "buffer", "min_notice", "location"}
+	meetingKeys = []string{"duration", "title", "agenda", "days", "window", "buffer", "min_notice", "location", "series"}
 	agendaKeys  = []string{"minutes", "topic"}
 	locations   = []string{"video", "in-person", "none"}
 )
@@ -984,6 +984,11 @@ func (p *parser) meeting(e entry) Meeting {
 	}
 	if e, ok := f.get("location"); ok {
 		m.Location = p.oneOf(e, "location", m.Location, locations...)
+	}
+	if e, ok := f.get("series"); ok {
+		if b, ok := p.boolean(e, "series"); ok {
+			m.Series = b
+		}
 	}
 	return m
 }
@@ -1082,7 +1087,7 @@ func (p *parser) date(e entry, key string) Date {
 	return d
 }
 
-var ruleKeys = []string{"name", "when", "cadence", "skip", "priority", "mode", "days", "window", "duration", "location"}
+var ruleKeys = []string{"name", "when", "cadence", "skip", "priority", "mode", "days", "window", "duration", "location", "series"}
 
 func (p *parser) rules(e entry) []Rule {
 	var rules []Rule
@@ -1159,6 +1164,11 @@ func (p *parser) rules(e entry) []Rule {
 			l := p.oneOf(e, "location", "", locations...)
 			if len(p.errs) == n {
 				r.Location = &l
+			}
+		}
+		if e, ok := f.get("series"); ok {
+			if b, ok := p.boolean(e, "series"); ok {
+				r.Series = &b
 			}
 		}
 		rules = append(rules, r)

@@ -56,7 +56,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", base + "poll: 5m\npoll: 10m\n",
 			[]string{`sideways.yaml:9:1: duplicate key "poll" in config (first at line 8)`}},
 		{"wrong kind", base + "meeting:\n  - duration: 30m\n",
-			[]string{`sideways.yaml:9:3: meeting: want a mapping of duration, title, agenda, days, window, buffer, min_notice, location, got a list`}},
+			[]string{`sideways.yaml:9:3: meeting: want a mapping of duration, title, agenda, days, window, buffer, min_notice, location, series, got a list`}},
 		{"list wanted", base + "peers:\n  name: Dana\n",
 			[]string{`sideways.yaml:9:3: peers: want a list, got a mapping`}},
 		{"single value wanted", base + "poll: [5m]\n",

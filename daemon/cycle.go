@@ -312,6 +312,7 @@ func (d *Daemon) reconcile(ctx context.Context, cfg *config.Config, in *rules.In
 			byID[e.ID] = e
 		}
 	}
+	seriesByID(byID, in.Events, writable)
 	onRoster := map[string]bool{}
 	for _, p := range cfg.Peers {
 		onRoster[strings.ToLower(p.Email)] = true

@@ -125,6 +125,17 @@ type Assessment struct {
 	// Behind are the events that make LastMet and CancelledStreak: the
 	// last 1:1 held, then the missed ones after it, in time order.
 	Behind []Behind
+	// Instances are the future instances of the open series in Open, other
+	// than the one Open holds for each: they count in the caps too.
+	Instances []*calendar.Event
+	// Series are the recurring series the peer's 1:1s belong to.
+	Series []SeriesInfo
+	// SeriesEnd is the last instance of the peer's standing series (the one
+	// ending last, when no 1:1 is booked after it); zero when none ends.
+	SeriesEnd time.Time
+	// RenewalDue is true from RenewalLead before SeriesEnd: the rules
+	// decide again, and sideways proposes a renewal after it.
+	RenewalDue bool
 }
 
 // Behind is one event behind a peer's history: the last 1:1 met (Missed
@@ -209,8 +220,10 @@ func (e *Engine) assess(ctx context.Context, in *Input) ([]Assessment, []history
 		}
 		a.Settings = s
 		a.RuleErrors = failed
-		a.Open = sortedEvents(h.open)
-		a.Expired = sortedEvents(h.stale)
+		a.Open, a.Instances = openSeries(sortedEvents(h.open))
+		a.Expired, a.Open, a.Instances = staleSeries(sortedEvents(h.stale), a.Open, a.Instances)
+		a.Series = peerSeries(h.occ, a.Open, a.Instances, now)
+		a.SeriesEnd, a.RenewalDue = renewal(now, &a, h.occ)
 		for j := range dismissals {
 			d := &dismissals[j]
 			if !p.HasEmail(d.Peer) {
@@ -251,6 +264,9 @@ func state(now time.Time, a *Assessment) (State, string) {
 	} else {
 		a.DueAt = now
 	}
+	if a.RenewalDue {
+		a.DueAt = civil(a.SeriesEnd).AddDate(0, 0, cad)
+	}
 	switch {
 	case a.Skip:
 		return Skipped, fmt.Sprintf("rule %q says skip", a.Rules["skip"])
@@ -258,8 +274,8 @@ func state(now time.Time, a *Assessment) (State, string) {
 		return Skipped, "its until date, " + p.Until.In(now.Location()).Format(DateFormat+" 2006") + ", has passed"
 	case !p.Since.IsZero() && today.Before(p.Since.In(now.Location())):
 		return Skipped, "starts on its since date, " + p.Since.In(now.Location()).Format(DateFormat+" 2006")
-	case !a.NextScheduled.IsZero():
-		return Scheduled, "1:1 on " + a.NextScheduled.Format(DateFormat+" at 15:04")
+	case !a.NextScheduled.IsZero() && !a.RenewalDue:
+		return Scheduled, "1:1 on " + a.NextScheduled.Format(DateFormat+" at 15:04") + seriesWhy(a, now.Location())
 	}
 	for _, o := range a.Open {
 		if o.Tag == calendar.TagSuggestion {
@@ -272,6 +288,8 @@ func state(now time.Time, a *Assessment) (State, string) {
 	switch {
 	case !a.SnoozedUntil.IsZero():
 		return Snoozed, snoozeWhy(a.Dismissal, a.SnoozedUntil, now.Location())
+	case a.RenewalDue:
+		return Due, fmt.Sprintf("the series ends %s; renewal due (cadence %s)", a.SeriesEnd.In(now.Location()).Format(DateFormat+" 2006"), a.Cadence.Name)
 	case a.LastMet.IsZero():
 		return NeverMet, "no 1:1 in the look-back window"
 	case a.DaysSinceLast >= cad:

@@ -157,12 +157,22 @@ func partstat(e *calendar.Event, email string) calendar.PartStat {
 // histories reads every event once and files it under the peers it concerns.
 func (m *matcher) histories(in *Input, nPeers int) []history {
 	hs := make([]history, nPeers)
+	edited := editedSeries(in.Events)
 	for i := range in.Events {
 		e := &in.Events[i]
 		if m.holidays[e.Calendar] {
 			continue
 		}
 		ppl := people(e)
+		if p, ok := m.byEmail[strings.ToLower(e.TagPeer)]; ok && edited[e.SeriesID] {
+			// A series of sideways' the user edited is their 1:1 with the peer.
+			o := occurrence{start: e.Start, failed: e.Cancelled(), ev: e}
+			if o.failed {
+				o.missed = missedCancel
+			}
+			hs[p].occ = append(hs[p].occ, o)
+			continue
+		}
 		if e.Tag != "" {
 			if p, ok := m.byEmail[strings.ToLower(e.TagPeer)]; ok && m.ours(e, ppl, p, in.Now, &hs[p]) {
 				continue
@@ -342,6 +352,17 @@ func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h 
 			if !m.me[email] {
 				return false // guests were added: it is a real meeting now
 			}
+		}
+		if e.SeriesID != "" {
+			// A suggested series is open until its first instance passes
+			// without a guest being added; then the whole series is stale
+			// (see staleSeries).
+			if e.Start.After(now) {
+				h.open = append(h.open, e)
+			} else {
+				h.stale = append(h.stale, e)
+			}
+			return true
 		}
 		if e.Cancelled() {
 			return true

@@ -58,6 +58,9 @@ type Action struct {
 	Reason string
 	// Mode is the peer's effective mode; in report mode nothing is written.
 	Mode config.Mode
+	// Series is the recurring series a propose or invite writes; nil for a
+	// single meeting.
+	Series *Series
 }
 
 // Held is an action a cap or the calendar held back.
@@ -128,7 +131,7 @@ func (e *Engine) PlanContext(ctx context.Context, in *Input) (*Plan, error) {
 		}
 		// A suggestion whose time or title the user changed is theirs now:
 		// never moved back, even onto a busy slot they chose.
-		if keep != nil && !keep.Edited && pl.conflicts(keep) {
+		if keep != nil && !keep.Edited && keep.SeriesID == "" && pl.conflicts(keep) {
 			f, held := pl.find(a, keep)
 			if held != nil {
 				held.Detail = "the suggested slot is taken and no other fits: " + held.Detail
@@ -180,6 +183,10 @@ func (e *Engine) PlanContext(ctx context.Context, in *Input) (*Plan, error) {
 			pl.hold(p, *held)
 			continue
 		}
+		if a.Settings.Series {
+			pl.actSeriesFor(p, a, kind, f)
+			continue
+		}
 		pl.act(p, Action{Kind: kind, Assessment: a, Slot: f.slot, PassedOver: f.passed, Late: f.late,
 			EventID: calendar.EventID(pl.writable, strings.ToLower(a.Peer.Email), period(a, f.slot)), Period: period(a, f.slot),
 			Reason: string(a.State) + ": " + a.Why})
@@ -191,7 +198,7 @@ func (e *Engine) PlanContext(ctx context.Context, in *Input) (*Plan, error) {
 			x.Alternatives = pl.alternatives(x)
 		}
 	}
-	p.Warnings = append(append(append(e.ruleWarnings(as), warnings(cfg, now, as)...), declineWarnings(as)...), in.Warnings...)
+	p.Warnings = append(append(append(append(e.ruleWarnings(as), warnings(cfg, now, as)...), declineWarnings(as)...), seriesWarnings(cfg, now, as)...), in.Warnings...)
 	return p, nil
 }
 
@@ -301,8 +308,20 @@ func newPlanner(cfg *config.Config, in *Input, now time.Time, as []Assessment, h
 	}
 	for i := range as {
 		a := &as[i]
+		// A suggested series' instances count in the meeting hours too (an
+		// invite's are opaque, so already counted), and block their slots.
+		for _, ev := range a.Instances {
+			pl.count(ev.Start, 1)
+			if ev.Tag == calendar.TagSuggestion {
+				pl.addHours(ev.Span(loc))
+				pl.ours = append(pl.ours, ev)
+			}
+		}
 		for _, ev := range a.Open {
 			pl.count(ev.Start, 1)
+			if ev.SeriesID != "" && ev.Tag == calendar.TagSuggestion {
+				pl.addHours(ev.Span(loc))
+			}
 			if ev.Tag == calendar.TagSuggestion {
 				pl.ours = append(pl.ours, ev)
 				pl.suggestions.open++

@@ -98,6 +98,9 @@ func SuggestionText(cfg *config.Config, a *Action) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Why now: %s.\n", whyNow(as))
 	fmt.Fprintf(&b, "When: %s.\n", slotText(a.Slot, loc, p))
+	if a.Series != nil {
+		fmt.Fprintf(&b, "Repeats: %s; then sideways asks again.\n", seriesText(a.Series, loc))
+	}
 	if a.Late != "" {
 		fmt.Fprintf(&b, "Not sooner: %s.\n", a.Late)
 	}
@@ -341,6 +344,9 @@ func days(d time.Duration) string { return Plural(int(d.Hours()/24), "day", "") 
 func Draft(cfg *config.Config, a *Action, id string) calendar.Draft {
 	p := a.Assessment.Peer
 	d := calendar.Draft{ID: id, Start: a.Slot.Start, End: a.Slot.End, TagPeer: p.Email}
+	if a.Series != nil && a.Event == nil {
+		d.Recurrence = []string{a.Series.Rule}
+	}
 	if a.Kind == Invite || a.Event != nil && a.Event.Tag == calendar.TagInvite {
 		d.Tag = calendar.TagInvite
 		d.Summary = Title(cfg, p)

@@ -199,8 +199,10 @@ type Settings struct {
 	Window   config.Window
 	Duration time.Duration
 	Location string
+	// Series writes a recurring series instead of one meeting (see Series).
+	Series bool
 	// Rules names, for each setting key (cadence, skip, priority, mode, days,
-	// window, duration, location), the rule that set it, or "default".
+	// window, duration, location, series), the rule that set it, or "default".
 	Rules map[string]string
 }
 
@@ -231,9 +233,10 @@ func (e *Engine) settings(ctx context.Context, now time.Time, p *config.Peer, in
 	s := Settings{
 		Cadence: defaultCadence(p), Mode: cfg.Mode, Days: cfg.Meeting.Days,
 		Window: cfg.Meeting.Window, Duration: cfg.Meeting.Duration, Location: cfg.Meeting.Location,
+		Series: cfg.Meeting.Series,
 		Rules: map[string]string{
 			"cadence": Default, "skip": Default, "priority": Default, "mode": Default,
-			"days": Default, "window": Default, "duration": Default, "location": Default,
+			"days": Default, "window": Default, "duration": Default, "location": Default, "series": Default,
 		},
 	}
 	set := func(key, rule string) bool {
@@ -288,6 +291,9 @@ func (e *Engine) settings(ctx context.Context, now time.Time, p *config.Peer, in
 		}
 		if r.Location != nil && set("location", r.Name) {
 			s.Location = *r.Location
+		}
+		if r.Series != nil && set("series", r.Name) {
+			s.Series = *r.Series
 		}
 	}
 	return s, failed, nil

@@ -197,6 +197,9 @@ func (pl *planner) find(a *Assessment, self *calendar.Event) (found, *Held) {
 	var notes []note
 	busyDays := map[time.Time]bool{} // preferred days with no free slot
 	for _, day := range pl.days(a) {
+		if a.RenewalDue && !day.After(civil(a.SeriesEnd.In(loc))) {
+			continue // a renewal starts after the series it renews
+		}
 		anyDay = true
 		slot, ok, fits := pl.slotOn(a, self, day, nil)
 		anyOverlap = anyOverlap || fits

@@ -241,6 +241,7 @@ func (x *expansion) series(p *plan, exs []*calendarv3.Event, overlaps func(*cale
 		return s
 	}
 	dur := first.End.Sub(first.Start)
+	first.SeriesID, first.SeriesLast = seriesOf(m, p.loc, first.Start)
 	// Exceptions are keyed by the instant their instance would have started.
 	byOrig := map[int64]*calendarv3.Event{}
 	for _, ex := range exs {
@@ -265,6 +266,8 @@ func (x *expansion) series(p *plan, exs []*calendarv3.Event, overlaps func(*cale
 		if e.UID == "" {
 			e.UID = first.UID
 		}
+		e.SeriesID, e.SeriesLast = first.SeriesID, first.SeriesLast
+		e.Edited = e.Tag != "" && editedInstance(&first, &e, orig)
 		if overlaps(&e) {
 			s.exceptions = append(s.exceptions, e)
 		}

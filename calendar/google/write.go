@@ -57,6 +57,10 @@ func event(d calendar.Draft) *calendarv3.Event {
 		// keep the calendar's defaults.
 		ev.Reminders = &calendarv3.EventReminders{UseDefault: false, ForceSendFields: []string{"UseDefault"}}
 	}
+	if len(d.Recurrence) > 0 {
+		ev.Recurrence = d.Recurrence
+		ev.ExtendedProperties.Private[propSeries] = "true"
+	}
 	for _, a := range d.Attendees {
 		ev.Attendees = append(ev.Attendees, &calendarv3.EventAttendee{Email: a.Email, DisplayName: a.Name, Optional: a.Optional})
 	}

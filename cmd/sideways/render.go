@@ -34,6 +34,8 @@ type peerJSON struct {
 	MetCount        int               `json:"met_count"`
 	CancelledStreak int               `json:"cancelled_streak"`
 	SnoozedUntil    *string           `json:"snoozed_until"`
+	// Series are the standing series the peer's 1:1s belong to.
+	Series []seriesJSON `json:"series,omitempty"`
 	// Emails are every address of the peer, the primary (Email) first.
 	Emails []string `json:"emails"`
 }
@@ -57,6 +59,8 @@ type actionJSON struct {
 	// Late says in one line why a slot is far from the earliest day it
 	// could have had (rules.LateDays); empty otherwise.
 	Late string `json:"late,omitempty"`
+	// Series is the recurring series the action writes; absent for a single meeting.
+	Series *actionSeriesJSON `json:"series,omitempty"`
 }
 
 type heldJSON struct {
@@ -110,7 +114,7 @@ func peersJSON(p *rules.Plan) []peerJSON {
 			Priority: a.Priority, Mode: a.Mode, Rules: a.Rules,
 			LastMet: optTime(a.LastMet, loc), NextScheduled: optTime(a.NextScheduled, loc),
 			MetCount: a.MetCount, CancelledStreak: a.CancelledStreak, SnoozedUntil: optTime(a.SnoozedUntil, loc),
-			Emails: a.Peer.Emails,
+			Emails: a.Peer.Emails, Series: peerSeriesJSON(a, loc),
 		}
 		if len(pj.Emails) == 0 {
 			pj.Emails = []string{a.Peer.Email}
@@ -131,7 +135,7 @@ func toPlanJSON(p *rules.Plan) planJSON {
 	for _, a := range p.Actions {
 		aj := actionJSON{Kind: a.Kind, Peer: a.Assessment.Peer.Email, Start: rfc(a.Slot.Start.In(loc)), End: rfc(a.Slot.End.In(loc)),
 			Calendar: a.Calendar, EventID: a.EventID, Reason: a.Reason, Mode: a.Mode, Alternatives: []slotJSON{},
-			PassedOver: nonNil(a.PassedOver), Late: a.Late}
+			PassedOver: nonNil(a.PassedOver), Late: a.Late, Series: actionSeries(&a, loc)}
 		for _, s := range a.Alternatives {
 			aj.Alternatives = append(aj.Alternatives, slotJSON{rfc(s.Start.In(loc)), rfc(s.End.In(loc))})
 		}
@@ -295,9 +299,9 @@ func writeExplain(w io.Writer, p *rules.Plan) {
 		}
 		vals := map[string]string{
 			"mode": string(a.Mode), "days": a.Days.String(), "window": a.Window.From.String() + "-" + a.Window.To.String(),
-			"duration": calendar.HumanDuration(a.Duration), "location": a.Location,
+			"duration": calendar.HumanDuration(a.Duration), "location": a.Location, "series": fmt.Sprint(a.Settings.Series),
 		}
-		for _, k := range []string{"mode", "days", "window", "duration", "location"} {
+		for _, k := range []string{"mode", "days", "window", "duration", "location", "series"} {
 			if a.Rules[k] != rules.Default {
 				fmt.Fprintf(w, ", %s %s (%s)", k, vals[k], ruleName(a.Rules[k]))
 			}
@@ -309,6 +313,9 @@ func writeExplain(w io.Writer, p *rules.Plan) {
 				what = b.Missed
 			}
 			fmt.Fprintf(w, "      %s: %s\n", what, eventLine(b.Event, loc))
+		}
+		for _, line := range rules.SeriesState(a, loc) {
+			fmt.Fprintf(w, "      series %s\n", line)
 		}
 	}
 }

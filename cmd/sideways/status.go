@@ -85,6 +85,7 @@ incomplete and nothing is planned.`,
 				fmt.Fprintln(g.stdout, "Incomplete: a calendar could not be read, so these states may be wrong.")
 			}
 			writeTable(g.stdout, p)
+			writeSeries(g.stdout, p)
 			writeWarnings(g.stdout, others)
 			return nil
 		},
