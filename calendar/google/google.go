@@ -10,7 +10,9 @@
 // calendar, so callers never see a *googleapi.Error:
 //
 //	401 after one refresh, invalid_grant   calendar.ErrAuth
-//	403 insufficientPermissions            calendar.ErrAuth (sign in again for this mode)
+//	403 insufficientPermissions            *calendar.PermissionError (which access to grant)
+//	400 "Invalid conference type value."   calendar.ErrMeetUnavailable
+//	other 400, 403, 404, 412               calendar.ErrRejected (this action only)
 //	403 rate limits, 429, 5xx, network     retried, then *calendar.RetryError
 //	403 quotaExceeded                      *calendar.RetryError asking for an hour
 //	409 on insert                          calendar.ErrExists
@@ -290,15 +292,15 @@ func translate(op string, err error) error {
 		}
 	case http.StatusUnauthorized:
 		e.sentinel = calendar.ErrAuth
-	case http.StatusForbidden:
-		if e.reason == "insufficientPermissions" {
-			// The token lacks a scope this mode needs (report → propose):
-			// signing in again is the fix.
-			e.sentinel = calendar.ErrAuth
-		}
+	default:
+		e.sentinel = refusal(op, ge.Code, e.reason, e.msg)
 	}
 	if e.msg == "" && e.reason == "" {
 		e.msg = http.StatusText(ge.Code)
+	}
+	if pe, ok := e.sentinel.(*calendar.PermissionError); ok {
+		pe.Err = errors.New(e.Error())
+		return pe
 	}
 	return e
 }

@@ -95,6 +95,7 @@ func (s *Source) sync(ctx context.Context, token string) error {
 	full := token == ""
 	op := "sync " + s.name
 	put := map[string][]byte{}
+	parents := map[string]string{} // exception id → its series' id
 	var del []string
 	next, pageToken, pages := "", "", 0
 	for {
@@ -133,6 +134,9 @@ func (s *Source) sync(ctx context.Context, token string) error {
 				return fmt.Errorf("%s: %w", op, err)
 			}
 			put[ev.Id] = b
+			if ev.RecurringEventId != "" {
+				parents[ev.Id] = ev.RecurringEventId
+			}
 		}
 		if page.NextPageToken == "" {
 			next = page.NextSyncToken
@@ -143,6 +147,7 @@ func (s *Source) sync(ctx context.Context, token string) error {
 	if next == "" {
 		return fmt.Errorf("%s: google sent no sync token", op)
 	}
+	dropOrphans(put, parents, del)
 	if err := s.store.SaveGoogleSync(ctx, s.name, full, tokenMark+next, put, del); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
