@@ -9,7 +9,7 @@ import (
 )
 
 // parentOf is the SQL expression for a mirrored event body's series id
-// (Google's recurringEventId), ” for an event outside a series.
+// (Google's recurringEventId), empty for an event outside a series.
 const parentOf = `coalesce(json_extract(CAST(? AS TEXT), '$.recurringEventId'), '')`
 
 // FlagMeetUnavailable marks a calendar that cannot create Google Meet links:
