@@ -69,6 +69,7 @@ func (g *globals) runOnce(ctx context.Context) error {
 			fmt.Fprintf(g.stdout, "%s\t%s\t%s\t%s%s\n", x.Action.Kind, x.Action.Assessment.Peer.Email,
 				slotLine(x.Action.Slot, cfg.Me.Location), x.EventID, note)
 		}
+		writeFailed(g.stdout, cfg, res.Failed)
 		for _, p := range res.Dismissed {
 			fmt.Fprintf(g.stdout, "dismissed\t%s\tsnoozed for %s\n", p, cfg.Snooze)
 		}
@@ -83,12 +84,15 @@ func (g *globals) runOnce(ctx context.Context) error {
 		if errors.As(err, &unread) {
 			return withHint(fmt.Errorf("cycle failed, nothing done: %w", err), `"sideways check --fetch" shows what each calendar gives`)
 		}
+		if h := accessHint(err); h != "" {
+			return withHint(fmt.Errorf("cycle failed: %w", err), h)
+		}
 		if errors.Is(err, calendar.ErrAuth) {
 			return withHint(fmt.Errorf("cycle failed: %w", err), `run "sideways auth google" again`)
 		}
 		return fmt.Errorf("cycle failed: %w", err)
 	}
-	if res != nil && len(res.Done) == 0 {
+	if res != nil && len(res.Done) == 0 && len(res.Failed) == 0 {
 		fmt.Fprintf(g.stdout, "cycle ok: nothing to write (mode %s)\n", cfg.Mode)
 	}
 	if res != nil {

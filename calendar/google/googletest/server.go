@@ -122,6 +122,7 @@ type stored struct {
 type fakeCal struct {
 	id, summary string
 	events      map[string]*stored
+	noMeet      bool // see SetMeetUnavailable
 }
 
 type accessToken struct {
@@ -1092,6 +1093,9 @@ func (s *Server) insert(w http.ResponseWriter, r *http.Request, rec *Request) {
 	}
 	if ev.Reminders == nil {
 		ev.Reminders = &calendarv3.EventReminders{UseDefault: true} // Google's default: the calendar's reminders
+	}
+	if refuseMeet(w, c, ev, r.URL.Query().Get("conferenceDataVersion")) {
+		return
 	}
 	pending := conference(ev, r.URL.Query().Get("conferenceDataVersion"))
 	ev.Status = ""
