@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,5 +143,39 @@ func TestMissingEventsAccessSaysWhichToGrant(t *testing.T) {
 	joined := strings.Join(st.Warnings, "\n")
 	if !strings.Contains(joined, "does not grant access to events") || strings.Contains(joined, "expired") {
 		t.Errorf("status warnings: %q", st.Warnings)
+	}
+}
+
+// Acceptance 3 of issue 10 (sign-in): a user who grants only free/busy is
+// told which access is missing and what stops working, the command fails,
+// and no token is saved; one who grants events but not free/busy is signed
+// in with a warning naming peer_freebusy.
+func TestAuthGoogleNamesMissingAccess(t *testing.T) {
+	w := newGWorld(t, "propose")
+	token := filepath.Join(w.dir, "token.json")
+	if err := os.Remove(token); err != nil {
+		t.Fatal(err)
+	}
+	w.srv.Untick("https://www.googleapis.com/auth/calendar.events")
+	code, stdout, stderr := authHeadless(t, w, func(redirect *url.URL) string { return redirect.String() })
+	if code == exitOK || strings.Contains(stdout, "signed in") {
+		t.Errorf("free/busy only: exit %d, stdout %q; want a failure, not signed in", code, stdout)
+	}
+	for _, want := range []string{"access to events was not granted", "without it, everything", "sideways: hint:", "tick every box"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("free/busy only: stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, err := os.Stat(token); !os.IsNotExist(err) {
+		t.Errorf("a sign-in without events access saved a token (stat: %v)", err)
+	}
+
+	w.srv.Untick("https://www.googleapis.com/auth/calendar.freebusy")
+	code, stdout, stderr = authHeadless(t, w, func(redirect *url.URL) string { return redirect.String() })
+	if code != exitOK || !strings.Contains(stdout, "signed in: calendar work") {
+		t.Fatalf("events only: exit %d, stdout %q\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "access to free/busy was not granted") || !strings.Contains(stderr, "peer_freebusy") {
+		t.Errorf("events only: stderr does not name free/busy and peer_freebusy:\n%s", stderr)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/calendar/google"
 )
 
@@ -20,6 +21,9 @@ func googleHint(cal string, err error) error {
 	case errors.Is(err, google.ErrAccessDenied):
 		return withHint(err, `if you did not press Cancel, your OAuth app is probably in Testing and this Google account is not one of its test users: `+
 			`add it in the Google Cloud console (Google Auth Platform > Audience > Test users), then run "sideways auth google --calendar `+cal+`" again; `+googleSection+` says more`)
+	case errors.Is(err, calendar.ErrPermission):
+		return withHint(err, fmt.Sprintf(`run "sideways auth google --calendar %s" again and, on Google's consent screen, tick every box sideways asks for; `+
+			`the access to events is %s`, cal, consentText[calendar.AccessEvents]))
 	case errors.Is(err, google.ErrNoToken):
 		return withHint(err, fmt.Sprintf(`run "sideways auth google --calendar %s"`, cal))
 	}

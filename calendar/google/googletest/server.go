@@ -162,6 +162,7 @@ type Server struct {
 	generation int
 	secrets    []string
 	retention  time.Duration
+	unticked   []string // see Untick
 }
 
 // DefaultDeletedRetention is how long the fake keeps a deleted event visible:
@@ -1372,14 +1373,15 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, _ *Request) {
 	}
 	code := "4/fake-code-" + randID(16)
 	s.mu.Lock()
+	granted := s.grantedLocked(strings.Fields(q.Get("scope")))
 	s.secrets = append(s.secrets, code)
 	s.codes[code] = authCode{clientID: s.ClientID, redirect: q.Get("redirect_uri"), challenge: q.Get("code_challenge"),
-		method: q.Get("code_challenge_method"), scopes: strings.Fields(q.Get("scope")), offline: q.Get("access_type") == "offline"}
+		method: q.Get("code_challenge_method"), scopes: granted, offline: q.Get("access_type") == "offline"}
 	s.mu.Unlock()
 	back := redirect.Query()
 	back.Set("code", code)
 	back.Set("state", q.Get("state"))
-	back.Set("scope", q.Get("scope"))
+	back.Set("scope", strings.Join(granted, " "))
 	redirect.RawQuery = back.Encode()
 	http.Redirect(w, r, redirect.String(), http.StatusFound)
 }
