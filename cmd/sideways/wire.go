@@ -78,6 +78,7 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 			return nil, err
 		}
 		src := cl.Source(c.Name, c.Google.Calendar, db)
+		src.Since = func() time.Time { return google.SyncFrom(now(), cfg.Lookback) }
 		if how == offline {
 			cals = append(cals, daemon.Calendar{Name: c.Name, Source: &daemon.Mirror{Source: src, Store: db, Name: c.Name}})
 			continue

@@ -915,7 +915,7 @@ func matches(ev *calendarv3.Event, q url.Values, timeMin, timeMax time.Time) boo
 		return true
 	}
 	if len(ev.Recurrence) > 0 {
-		end = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC) // series: only its start is checked
+		return seriesMatches(ev, start, end, timeMin, timeMax)
 	}
 	return (timeMin.IsZero() || end.After(timeMin)) && (timeMax.IsZero() || start.Before(timeMax))
 }
