@@ -83,6 +83,7 @@ type Client struct {
 	sleep       func(context.Context, time.Duration) error
 	maxAttempts int
 	base, max   time.Duration
+	pause       pause
 }
 
 // New returns a Client for opts.
@@ -334,6 +335,9 @@ func (c *Client) backoff(n int, after time.Duration) time.Duration {
 // called) under the retry policy described in the package comment.
 func (c *Client) do(ctx context.Context, op string, f func() error) error {
 	refreshed := false
+	if err := c.pause.check(op); err != nil {
+		return err
+	}
 	for attempt := 1; ; attempt++ {
 		err := f()
 		if err == nil {
@@ -365,6 +369,7 @@ func (c *Client) do(ctx context.Context, op string, f func() error) error {
 			status = ge.Code
 		}
 		if after > c.max {
+			c.pause.hold(after, translate(op, err))
 			return &calendar.RetryError{After: after, Err: translate(op, err)}
 		}
 		if attempt >= c.maxAttempts {

@@ -114,7 +114,7 @@ func (w *Writer) Insert(ctx context.Context, d calendar.Draft) error {
 	return err
 }
 
-// Update patches the event id to match d: times, texts, transparency, tags and
+// Update rewrites the event id to match d (get, then update with If-Match): times, texts, transparency, tags and
 // (when d has any) attendees. It fails with calendar.ErrNotOurs when the event
 // is not tagged as sideways', calendar.ErrGone when it was deleted.
 func (w *Writer) Update(ctx context.Context, id string, d calendar.Draft) error {
@@ -126,19 +126,7 @@ func (w *Writer) Update(ctx context.Context, id string, d calendar.Draft) error 
 	if err != nil {
 		return err
 	}
-	patch := event(d)
-	if ev.ConferenceData != nil {
-		patch.ConferenceData = nil // keep the meeting it has
-	}
-	return w.c.do(ctx, "update "+id, func() error {
-		call := w.c.svc.Events.Patch(w.id, id, patch).SendUpdates(sendUpdates(d)).Context(ctx)
-		if patch.ConferenceData != nil {
-			call.ConferenceDataVersion(1)
-		}
-		call.Header().Set("If-Match", ev.Etag)
-		_, err := call.Do()
-		return err
-	})
+	return w.put(ctx, id, ev, d)
 }
 
 // Delete deletes the event id. It fails with calendar.ErrNotOurs when the
