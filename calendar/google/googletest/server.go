@@ -1307,7 +1307,11 @@ func busy(c *fakeCal, from, to time.Time, loc *time.Location) []*calendarv3.Time
 	var ivs []calendar.Interval
 	for _, st := range c.events {
 		ev := st.ev
-		if ev.Status == "cancelled" || ev.Transparency == "transparent" || len(ev.Recurrence) > 0 {
+		if ev.Status == "cancelled" || ev.Transparency == "transparent" {
+			continue
+		}
+		if len(ev.Recurrence) > 0 {
+			ivs = append(ivs, seriesBusy(c, ev, from, to)...)
 			continue
 		}
 		s, e, ok := span(ev)
