@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,7 +27,7 @@ type Store interface {
 	// GoogleSyncToken returns the token the next incremental sync starts from,
 	// "" when the calendar was never synced.
 	GoogleSyncToken(ctx context.Context, cal string) (string, error)
-	// GoogleEvents returns the mirrored events, each as the API's JSON.
+	// GoogleEvents returns the mirrored events, each as put saved it.
 	GoogleEvents(ctx context.Context, cal string) ([][]byte, error)
 	// SaveGoogleSync records one sync atomically: when full, the mirror becomes
 	// exactly put; otherwise put (by event id) is upserted and del removed.
@@ -136,11 +135,7 @@ func (s *Source) sync(ctx context.Context, token string, from time.Time) error {
 				del = append(del, ev.Id)
 				continue
 			}
-			b, err := json.Marshal(ev)
-			if err != nil {
-				return fmt.Errorf("%s: %w", op, err)
-			}
-			put[ev.Id] = b
+			put[ev.Id] = encodeCompact(ev)
 			if ev.RecurringEventId != "" {
 				parents[ev.Id] = ev.RecurringEventId
 			}
@@ -173,8 +168,8 @@ func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Eve
 	}
 	evs := make([]*calendarv3.Event, 0, len(raw))
 	for _, b := range raw {
-		ev := new(calendarv3.Event)
-		if err := json.Unmarshal(b, ev); err != nil {
+		ev, err := decodeMirrored(b)
+		if err != nil {
 			return nil, fmt.Errorf("events %s: mirror: %w", s.name, err)
 		}
 		evs = append(evs, ev)
@@ -360,7 +355,7 @@ func parseDateTime(d *calendarv3.EventDateTime, loc *time.Location) (time.Time, 
 		return t, err == nil
 	}
 	if d.TimeZone != "" {
-		if l, err := time.LoadLocation(d.TimeZone); err == nil {
+		if l, err := loadLocation(d.TimeZone); err == nil {
 			loc = l
 		}
 	}

@@ -8,9 +8,12 @@ import (
 	"time"
 )
 
-// parentOf is the SQL expression for a mirrored event body's series id
-// (Google's recurringEventId), empty for an event outside a series.
-const parentOf = `coalesce(json_extract(CAST(? AS TEXT), '$.recurringEventId'), '')`
+// parentOf is the SQL expression for the series id (Google's
+// recurringEventId) of the mirrored event body ?3, empty for an event outside
+// a series. A body is the adapter's compact form, which starts with the byte
+// 0x01, the series id and a 0 byte, or (from older versions) the API's JSON.
+const parentOf = `CASE WHEN substr(?3, 1, 1) = x'01' THEN CAST(substr(?3, 2, instr(?3, x'00') - 2) AS TEXT)
+	ELSE coalesce(json_extract(CAST(?3 AS TEXT), '$.recurringEventId'), '') END`
 
 // FlagMeetUnavailable marks a calendar that cannot create Google Meet links:
 // invites to it are written without one, and it is not asked again.

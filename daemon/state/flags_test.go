@@ -17,6 +17,8 @@ func TestDeletingASeriesDeletesItsExceptions(t *testing.T) {
 		"series1_20250102T100000Z": []byte(`{"id":"series1_20250102T100000Z","recurringEventId":"series1","summary":"moved"}`),
 		"series2_20250101T100000Z": []byte(`{"id":"series2_20250101T100000Z","recurringEventId":"series2","status":"cancelled"}`),
 		"single":                   []byte(`{"id":"single"}`),
+		// The adapter's compact form: 0x01, the series id, 0, the rest.
+		"series1_20250103T100000Z": []byte("\x01series1\x00compact"),
 	}
 	if err := db.SaveGoogleSync(ctx, "work", true, "t1", put, nil); err != nil {
 		t.Fatal(err)

@@ -241,7 +241,7 @@ func (s *DB) SaveGoogleSync(ctx context.Context, cal string, full bool, token st
 		}
 		slices.Sort(ids)
 		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO google_events (calendar, id, body, parent) VALUES (?, ?, ?, `+parentOf+`)`, cal, id, put[id], put[id]); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO google_events (calendar, id, body, parent) VALUES (?1, ?2, ?3, `+parentOf+`)`, cal, id, put[id]); err != nil {
 				return err
 			}
 		}
