@@ -1,14 +1,12 @@
 package google
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -228,10 +226,7 @@ func Expand(calName string, evs []*calendarv3.Event, from, to time.Time, log *sl
 	for _, m := range masters {
 		out = append(out, expandSeries(calName, m, exceptions[m.Id], from, to, overlaps, log)...)
 	}
-	slices.SortFunc(out, func(a, b calendar.Event) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.UID, b.UID), a.RecurrenceID.Compare(b.RecurrenceID), cmp.Compare(a.ID, b.ID))
-	})
-	return out
+	return sortEvents(out)
 }
 
 func expandSeries(calName string, m *calendarv3.Event, exs []*calendarv3.Event, from, to time.Time,

@@ -15,6 +15,7 @@ import (
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/calendar/google"
 	"github.com/sidewayscal/sideways/calendar/google/googletest"
+	"github.com/sidewayscal/sideways/daemon/state"
 	"github.com/sidewayscal/sideways/rules/rulestest"
 )
 
@@ -98,14 +99,34 @@ func BenchmarkMirror(b *testing.B) {
 				mustRun(b, tc.args...)
 			}
 			b.ReportMetric(float64(dbSize(dir)), "db-bytes")
+			b.ReportMetric(float64(mirrorSize(b, dir)), "mirror-bytes")
 		})
 	}
+}
+
+// mirrorSize is the size of the mirrored events as stored: the sum of their
+// bodies (the compact form; the API's JSON before it).
+func mirrorSize(b *testing.B, dir string) int64 {
+	db, err := state.Open(filepath.Join(dir, "sideways.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	bodies, err := db.GoogleEvents(context.Background(), "work")
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := int64(0)
+	for _, body := range bodies {
+		n += int64(len(body))
+	}
+	return n
 }
 
 // dbSize is the state database's size on disk, its write-ahead log included.
 func dbSize(dir string) int64 {
 	size := int64(0)
-	for _, f := range []string{"state.db", "state.db-wal"} {
+	for _, f := range []string{"sideways.db", "sideways.db-wal"} {
 		if fi, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			size += fi.Size()
 		}
