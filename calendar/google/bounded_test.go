@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
 	calendarv3 "google.golang.org/api/calendar/v3"
 
 	"github.com/sidewayscal/sideways/calendar"
@@ -190,3 +191,39 @@ func TestLongerLookbackResyncs(t *testing.T) {
 		t.Errorf("after the longer look-back the two-year-old event is not in the mirror (%d events)", n)
 	}
 }
+
+// BenchmarkFirstSync10Years measures a first sync of tenYears' calendar
+// (10,444 events) with all history and bounded by a year's look-back; it
+// reports the list requests each sent.
+func BenchmarkFirstSync10Years(b *testing.B) {
+	srv := googletest.NewServer(b, owner)
+	now := day0.Add(14 * time.Hour)
+	srv.SetNow(func() time.Time { return now })
+	tenYears(srv, now)
+	c, err := google.New(b.Context(), google.Options{Endpoint: srv.Endpoint(), TokenSource: staticToken{srv.IssueToken()}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bounded := range []bool{false, true} {
+		name := map[bool]string{false: "all-history", true: "bounded"}[bounded]
+		b.Run(name, func(b *testing.B) {
+			reqs := 0
+			for b.Loop() {
+				src := c.Source("work", "primary", newMemStore())
+				if bounded {
+					src.Since = func() time.Time { return google.SyncFrom(now, 365*24*time.Hour) }
+				}
+				srv.ResetLog()
+				if err := src.Sync(b.Context()); err != nil {
+					b.Fatal(err)
+				}
+				reqs = srv.Count(googletest.RouteList)
+			}
+			b.ReportMetric(float64(reqs), "requests")
+		})
+	}
+}
+
+type staticToken struct{ tok *oauth2.Token }
+
+func (s staticToken) Token() (*oauth2.Token, error) { return s.tok, nil }
