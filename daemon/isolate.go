@@ -20,13 +20,14 @@ type Failed struct {
 }
 
 // isolate decides whether err, the failure of action a, stops the cycle. An
-// error that concerns this action only (calendar.ErrRejected, and a Meet
-// link the calendar cannot make that the retry without one did not cure) is
+// error that concerns this action only (calendar.ErrRejected; ErrNotOurs, an
+// event that lost sideways' tag; a Meet link the calendar cannot make that
+// the retry without one did not cure) is
 // recorded in the audit log and returned as a Failed; transport, sign-in,
 // permission and quota errors return nil: they stop the cycle, since every
 // later action would meet them too.
 func (d *Daemon) isolate(ctx context.Context, a *rules.Action, writable string, err error) (*Failed, error) {
-	if !errors.Is(err, calendar.ErrRejected) && !errors.Is(err, calendar.ErrMeetUnavailable) {
+	if !errors.Is(err, calendar.ErrRejected) && !errors.Is(err, calendar.ErrMeetUnavailable) && !errors.Is(err, calendar.ErrNotOurs) {
 		return nil, nil
 	}
 	if _, retry := calendar.RetryAfter(err); retry {
