@@ -189,12 +189,32 @@ type Source interface {
 }
 
 // Sort puts events in the order a Source returns them: by Start, then UID,
-// then recurrence id, then event id, so equal inputs give equal outputs.
+// then recurrence id, then event id, so equal inputs give equal outputs. It
+// sorts indexes and compares the later keys only on a tie: an Event is large,
+// and a mirror holds tens of thousands.
 func Sort(evs []Event) {
-	slices.SortFunc(evs, func(a, b Event) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.UID, b.UID),
-			a.RecurrenceID.Compare(b.RecurrenceID), cmp.Compare(a.ID, b.ID))
+	idx := make([]int32, len(evs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(i, j int32) int {
+		a, b := &evs[i], &evs[j]
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.UID, b.UID); c != 0 {
+			return c
+		}
+		if c := a.RecurrenceID.Compare(b.RecurrenceID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
 	})
+	sorted := make([]Event, len(evs))
+	for k, i := range idx {
+		sorted[k] = evs[i]
+	}
+	copy(evs, sorted)
 }
 
 // Syncer is a Source that keeps a local mirror (Google): Sync brings the

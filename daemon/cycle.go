@@ -31,6 +31,9 @@ type Done struct {
 type Result struct {
 	Plan *rules.Plan
 	Done []Done
+	// Failed are the actions the calendar refused for good; the cycle went
+	// on with the others.
+	Failed []Failed
 	// Dismissed are the peers whose suggestion the user deleted since the last cycle.
 	Dismissed []string
 	// Warnings are problems that did not stop the cycle (peers' free/busy);
@@ -104,12 +107,13 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 		if ctx.Err() != nil {
 			return res, stopped(ctx, "calendar "+c.Name+" did not answer")
 		}
-		if errors.Is(err, calendar.ErrAuth) && d.Store != nil {
-			if serr := d.Store.SetAuthProblem(ctx, c.Name, "sign-in expired or revoked"); serr != nil {
+		msg, signIn := signInProblem(err)
+		if signIn && d.Store != nil {
+			if serr := d.Store.SetAuthProblem(ctx, c.Name, msg); serr != nil {
 				return res, serr
 			}
 		}
-		if c.Name == writable || errors.Is(err, calendar.ErrAuth) {
+		if c.Name == writable || signIn {
 			return res, err
 		}
 		d.Logger.Warn("calendar did not sync; using its last copy", "calendar", c.Name, "err", err)
@@ -187,12 +191,19 @@ func (d *Daemon) cycle(ctx context.Context) (*Result, error) {
 			p.Warnings = append(p.Warnings, msg)
 			continue
 		}
+		if f, ferr := d.isolate(ctx, &a, writable, err); f != nil || ferr != nil {
+			if ferr != nil {
+				return res, ferr
+			}
+			res.Failed = append(res.Failed, *f)
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return res, stopped(ctx, "calendar "+writable+" did not answer")
 			}
-			if errors.Is(err, calendar.ErrAuth) && d.Store != nil {
-				_ = d.Store.SetAuthProblem(context.WithoutCancel(ctx), writable, "sign-in expired or revoked")
+			if msg, ok := signInProblem(err); ok && d.Store != nil {
+				_ = d.Store.SetAuthProblem(context.WithoutCancel(ctx), writable, msg)
 			}
 			return res, fmt.Errorf("%s for %s: %w", a.Kind, a.Assessment.Peer.Email, err)
 		}
@@ -223,7 +234,7 @@ func (d *Daemon) act(ctx context.Context, cfg *config.Config, a *rules.Action, w
 			}
 			draft := rules.Draft(cfg, a, id)
 			w := state.Write{Calendar: writable, EventID: id, Peer: peer, Kind: kind, Start: a.Slot.Start, End: a.Slot.End}
-			switch err := d.Writer.Insert(ctx, draft); {
+			switch err := d.insert(ctx, writable, draft); {
 			case errors.Is(err, calendar.ErrGone):
 				continue // an earlier event had this id and was deleted: use the next
 			case errors.Is(err, calendar.ErrExists):

@@ -254,6 +254,10 @@ func paste(line, redirect string, complete func(url.Values) (int, string, bool))
 
 // Login runs Authorize with the client secret at clientSecretPath for scopes
 // and saves the token at tokenPath (0600): what `sideways auth google` does.
+// It checks which scopes the user granted: without events access the token
+// is not saved and the error is a *MissingAccessError; with only free/busy
+// missing it is saved and the *MissingAccessError (Saved set) says what will
+// not work.
 func Login(ctx context.Context, clientSecretPath, tokenPath string, scopes []string, opts AuthOptions) error {
 	conf, err := ReadClientSecret(clientSecretPath, scopes...)
 	if err != nil {
@@ -263,7 +267,14 @@ func Login(ctx context.Context, clientSecretPath, tokenPath string, scopes []str
 	if err != nil {
 		return err
 	}
-	return SaveToken(tokenPath, tok)
+	grant := checkGrant(tok, scopes)
+	if me, ok := IsMissingAccess(grant); ok && !me.Saved {
+		return grant
+	}
+	if err := SaveToken(tokenPath, tok); err != nil {
+		return err
+	}
+	return grant
 }
 
 // OpenBrowser asks the desktop to open url in the default browser (open on

@@ -102,7 +102,7 @@ func TestErrorsCarryNoURL(t *testing.T) {
 	}
 }
 
-// TestUpdateAfter412: the event changed between read and patch. Update reads
+// TestUpdateAfter412: the event changed between read and update. Update reads
 // it again and retries once, quietly; a second 412 is ErrConflict; another
 // writer who made the same change is ErrExists (nothing written).
 func TestUpdateAfter412(t *testing.T) {
@@ -119,7 +119,7 @@ func TestUpdateAfter412(t *testing.T) {
 	}
 	t.Run("retried once", func(t *testing.T) {
 		e, d, moved := setup(t)
-		e.srv.FailNext(googletest.RoutePatch, 1, conditionNotMet)
+		e.srv.FailNext(googletest.RouteUpdate, 1, conditionNotMet)
 		if err := e.writer().Update(t.Context(), d.ID, moved); err != nil {
 			t.Fatalf("Update() = %v, want success on the second try", err)
 		}
@@ -132,12 +132,12 @@ func TestUpdateAfter412(t *testing.T) {
 	})
 	t.Run("conflict", func(t *testing.T) {
 		e, d, moved := setup(t)
-		e.srv.FailNext(googletest.RoutePatch, 2, conditionNotMet)
+		e.srv.FailNext(googletest.RouteUpdate, 2, conditionNotMet)
 		if err := e.writer().Update(t.Context(), d.ID, moved); !errors.Is(err, calendar.ErrConflict) {
 			t.Fatalf("Update() = %v, want ErrConflict", err)
 		}
-		if n := e.srv.Count(googletest.RoutePatch); n != 2 {
-			t.Errorf("%d patches, want 2", n)
+		if n := e.srv.Count(googletest.RouteUpdate); n != 2 {
+			t.Errorf("%d updates, want 2", n)
 		}
 	})
 	t.Run("same change by another writer", func(t *testing.T) {
@@ -146,12 +146,12 @@ func TestUpdateAfter412(t *testing.T) {
 			ev.Start = &calendarv3.EventDateTime{DateTime: moved.Start.Format(time.RFC3339)}
 			ev.End = &calendarv3.EventDateTime{DateTime: moved.End.Format(time.RFC3339)}
 		})
-		e.srv.FailNext(googletest.RoutePatch, 1, conditionNotMet)
+		e.srv.FailNext(googletest.RouteUpdate, 1, conditionNotMet)
 		if err := e.writer().Update(t.Context(), d.ID, moved); !errors.Is(err, calendar.ErrExists) {
 			t.Fatalf("Update() = %v, want ErrExists", err)
 		}
-		if n := e.srv.Count(googletest.RoutePatch); n != 1 {
-			t.Errorf("%d patches, want 1 (the refused one)", n)
+		if n := e.srv.Count(googletest.RouteUpdate); n != 1 {
+			t.Errorf("%d updates, want 1 (the refused one)", n)
 		}
 	})
 }

@@ -10,7 +10,9 @@
 // calendar, so callers never see a *googleapi.Error:
 //
 //	401 after one refresh, invalid_grant   calendar.ErrAuth
-//	403 insufficientPermissions            calendar.ErrAuth (sign in again for this mode)
+//	403 insufficientPermissions            *calendar.PermissionError (which access to grant)
+//	400 "Invalid conference type value."   calendar.ErrMeetUnavailable
+//	other 400, 403, 404, 412               calendar.ErrRejected (this action only)
 //	403 rate limits, 429, 5xx, network     retried, then *calendar.RetryError
 //	no answer within RequestTimeout        retried once, then *calendar.RetryError
 //	403 quotaExceeded                      *calendar.RetryError asking for an hour
@@ -112,6 +114,7 @@ type Client struct {
 	maxAttempts int
 	base, max   time.Duration
 	timeout     time.Duration
+	pause       pause
 }
 
 // New returns a Client for opts.
@@ -394,15 +397,15 @@ func translate(op string, err error) error {
 		}
 	case http.StatusUnauthorized:
 		e.sentinel = calendar.ErrAuth
-	case http.StatusForbidden:
-		if e.reason == "insufficientPermissions" {
-			// The token lacks a scope this mode needs (report → propose):
-			// signing in again is the fix.
-			e.sentinel = calendar.ErrAuth
-		}
+	default:
+		e.sentinel = refusal(op, ge.Code, e.reason, e.msg)
 	}
 	if e.msg == "" && e.reason == "" {
 		e.msg = http.StatusText(ge.Code)
+	}
+	if pe, ok := e.sentinel.(*calendar.PermissionError); ok {
+		pe.Err = errors.New(e.Error())
+		return pe
 	}
 	return e
 }
@@ -438,6 +441,9 @@ func (c *Client) backoff(n int, after time.Duration) time.Duration {
 // gives up at once.
 func (c *Client) do(ctx context.Context, op string, f func() error) error {
 	refreshed, retried, timeouts := false, false, 0
+	if err := c.pause.check(op); err != nil {
+		return err
+	}
 	for attempt := 1; ; attempt++ {
 		err := f()
 		if err == nil {
@@ -478,6 +484,7 @@ func (c *Client) do(ctx context.Context, op string, f func() error) error {
 			status = ge.Code
 		}
 		if after > c.max {
+			c.pause.hold(after, translate(op, err))
 			return &calendar.RetryError{After: after, Err: translate(op, err)}
 		}
 		if attempt >= c.maxAttempts {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,7 +23,7 @@ type Store interface {
 	// GoogleSyncToken returns the token the next incremental sync starts from,
 	// "" when the calendar was never synced.
 	GoogleSyncToken(ctx context.Context, cal string) (string, error)
-	// GoogleEvents returns the mirrored events, each as the API's JSON.
+	// GoogleEvents returns the mirrored events, each as put saved it.
 	GoogleEvents(ctx context.Context, cal string) ([][]byte, error)
 	// SaveGoogleSync records one sync atomically: when full, the mirror becomes
 	// exactly put; otherwise put (by event id) is upserted and del removed.
@@ -40,6 +39,11 @@ type Source struct {
 	name  string
 	id    string
 	store Store
+	// Since, when set, bounds full syncs: they list only events that end
+	// after Since() (timeMin), and a stored sync token whose full sync began
+	// later than Since() is not continued but replaced by a full sync (the
+	// look-back window grew). Nil lists all history. See SyncFrom.
+	Since func() time.Time
 }
 
 var _ calendar.Source = (*Source)(nil)
@@ -53,13 +57,6 @@ func (c *Client) Source(name, calendarID string, store Store) *Source {
 
 // pageSize is the largest page Google serves.
 const pageSize = 2500
-
-// tokenMark prefixes the sync tokens sideways stores, naming how the listing
-// was made (showDeleted=true). Google wants every incremental sync to use the
-// parameters of the full sync it continues, so a stored token without the mark
-// (from an older sideways, which listed without showDeleted) is not reused:
-// the calendar is listed fully once instead.
-const tokenMark = "d1:"
 
 // Sync brings the mirror up to date: a full sync (paged) the first time, then
 // incremental syncs from the stored sync token; when Google refuses the token
@@ -76,21 +73,29 @@ func (s *Source) Sync(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sync %s: %w", s.name, err)
 	}
-	if t, ok := strings.CutPrefix(tok, tokenMark); ok {
-		err := s.sync(ctx, t)
+	var since time.Time
+	if s.Since != nil {
+		since = s.Since().UTC().Truncate(time.Second)
+	}
+	if t, from, ok := parseToken(tok); ok && !since.Before(from) {
+		err := s.sync(ctx, t, from)
 		if !errors.Is(err, calendar.ErrSyncExpired) {
 			return err
 		}
 		s.c.log.Info("google: sync token refused; resyncing fully", "calendar", s.name)
+	} else if ok {
+		s.c.log.Info("google: the look-back window grew; resyncing fully", "calendar", s.name, "from", since)
 	}
-	return s.sync(ctx, "")
+	return s.sync(ctx, "", since)
 }
 
-// sync lists everything (token "") or the changes since token, then saves.
-func (s *Source) sync(ctx context.Context, token string) error {
+// sync lists everything since from (token "") or the changes since token,
+// then saves.
+func (s *Source) sync(ctx context.Context, token string, from time.Time) error {
 	full := token == ""
 	op := "sync " + s.name
 	put := map[string][]byte{}
+	parents := map[string]string{} // exception id → its series' id
 	var del []string
 	next, pageToken, pages := "", "", 0
 	for {
@@ -99,6 +104,8 @@ func (s *Source) sync(ctx context.Context, token string) error {
 			call := s.c.svc.Events.List(s.id).MaxResults(pageSize).ShowDeleted(true).Context(ctx)
 			if token != "" {
 				call.SyncToken(token)
+			} else if !from.IsZero() {
+				call.TimeMin(from.Format(time.RFC3339))
 			}
 			if pageToken != "" {
 				call.PageToken(pageToken)
@@ -124,11 +131,10 @@ func (s *Source) sync(ctx context.Context, token string) error {
 				del = append(del, ev.Id)
 				continue
 			}
-			b, err := json.Marshal(ev)
-			if err != nil {
-				return fmt.Errorf("%s: %w", op, err)
+			put[ev.Id] = encodeCompact(ev)
+			if ev.RecurringEventId != "" {
+				parents[ev.Id] = ev.RecurringEventId
 			}
-			put[ev.Id] = b
 		}
 		if page.NextPageToken == "" {
 			next = page.NextSyncToken
@@ -139,7 +145,8 @@ func (s *Source) sync(ctx context.Context, token string) error {
 	if next == "" {
 		return fmt.Errorf("%s: google sent no sync token", op)
 	}
-	if err := s.store.SaveGoogleSync(ctx, s.name, full, tokenMark+next, put, del); err != nil {
+	dropOrphans(put, parents, del)
+	if err := s.store.SaveGoogleSync(ctx, s.name, full, formatToken(next, from), put, del); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	s.c.log.Debug("google: synced", "calendar", s.name, "full", full, "pages", pages, "changed", len(put), "deleted", len(del))
@@ -157,8 +164,8 @@ func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Eve
 	}
 	evs := make([]*calendarv3.Event, 0, len(raw))
 	for _, b := range raw {
-		ev := new(calendarv3.Event)
-		if err := json.Unmarshal(b, ev); err != nil {
+		ev, err := decodeMirrored(b)
+		if err != nil {
 			return nil, fmt.Errorf("events %s: mirror: %w", s.name, err)
 		}
 		evs = append(evs, ev)
@@ -177,7 +184,7 @@ func parseDateTime(d *calendarv3.EventDateTime, loc *time.Location) (time.Time, 
 		return t, err == nil
 	}
 	if d.TimeZone != "" {
-		if l, err := time.LoadLocation(d.TimeZone); err == nil {
+		if l, err := loadLocation(d.TimeZone); err == nil {
 			loc = l
 		}
 	}

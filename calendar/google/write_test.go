@@ -285,8 +285,12 @@ func TestWriterProperty(t *testing.T) {
 func TestReportScopesCannotWrite(t *testing.T) {
 	e := newEnv(t, google.Scopes(false)...)
 	err := e.writer().Insert(t.Context(), draft("dana@acme.test", "2026-W48", day0.Add(40*time.Hour)))
-	if !errors.Is(err, calendar.ErrAuth) || !strings.Contains(err.Error(), "insufficientPermissions") {
-		t.Fatalf("Insert() with read-only scopes = %v, want ErrAuth naming insufficientPermissions", err)
+	var pe *calendar.PermissionError
+	if !errors.As(err, &pe) || pe.Access != calendar.AccessEvents || !strings.Contains(err.Error(), "insufficientPermissions") {
+		t.Fatalf("Insert() with read-only scopes = %v, want a PermissionError for events naming insufficientPermissions", err)
+	}
+	if errors.Is(err, calendar.ErrAuth) {
+		t.Errorf("a missing access reads as an expired sign-in: %v", err)
 	}
 	if _, retry := calendar.RetryAfter(err); retry {
 		t.Errorf("insufficient scopes reported as retryable: %v", err)

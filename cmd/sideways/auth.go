@@ -71,7 +71,10 @@ Testing and your Google account is not one of its test users.`,
 					if g.noBrowser {
 						opts.Open = nil
 					}
-					if err := google.Login(cmd.Context(), c.Google.ClientSecret, c.Google.Token, google.Scopes(writes(cfg)), opts); err != nil {
+					err := google.Login(cmd.Context(), c.Google.ClientSecret, c.Google.Token, google.Scopes(writes(cfg)), opts)
+					if me, ok := google.IsMissingAccess(err); ok && me.Saved {
+						fmt.Fprintf(g.stderr, "sideways: warning: calendar %s: %v\n", c.Name, err)
+					} else if err != nil {
 						return hinted(fmt.Errorf("calendar %s: %w", c.Name, err), c.Name)
 					}
 					done[c.Google.Token] = true

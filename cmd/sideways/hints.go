@@ -34,6 +34,10 @@ var hintTable = []struct {
 		return `if you did not press Cancel, your OAuth app is probably in Testing and this Google account is not one of its test users: ` +
 			`add it in the Google Cloud console (Google Auth Platform > Audience > Test users), then run "sideways auth google --calendar ` + cal + `" again; ` + googleSection + ` says more`
 	}},
+	{calendar.ErrPermission, func(cal string) string {
+		return fmt.Sprintf(`run "sideways auth google --calendar %s" again and, on Google's consent screen, tick every box sideways asks for; `+
+			`the access to events is %s`, cal, consentText[calendar.AccessEvents])
+	}},
 	{google.ErrNoToken, func(cal string) string { return fmt.Sprintf(`run "sideways auth google --calendar %s"`, cal) }},
 	{calendar.ErrAuth, func(cal string) string { return fmt.Sprintf(`run "sideways auth google --calendar %s" again`, cal) }},
 	{calendar.ErrNotSynced, func(string) string { return `run "sideways run --once" (or start the service) to sync it` }},
@@ -50,6 +54,11 @@ func nextStep(err error, cal string) string {
 	var unread *daemon.UnreadError
 	if errors.As(err, &unread) {
 		return `"sideways check --fetch" shows what each calendar gives`
+	}
+	var pe *calendar.PermissionError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf(`run "sideways auth google --calendar %s" again and, on Google's consent screen, tick the access to %s (%s)`,
+			cal, pe.Access, consentText[pe.Access])
 	}
 	for _, h := range hintTable {
 		if errors.Is(err, h.err) {
@@ -86,4 +95,12 @@ func authCalendar(cfg *config.Config) string {
 		}
 	}
 	return name
+}
+
+// consentText is how Google words each access sideways asks for: the scopes'
+// descriptions in the Calendar API's discovery document (auth.oauth2.scopes,
+// google.golang.org/api v0.311.0), which the consent screen shows.
+var consentText = map[string]string{
+	calendar.AccessEvents:   `"View and edit events on all your calendars", or in report mode "View events on all your calendars"`,
+	calendar.AccessFreeBusy: `"View your availability in your calendars"`,
 }

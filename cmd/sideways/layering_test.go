@@ -45,7 +45,7 @@ var thirdParty = map[string][]string{
 	"github.com/spf13/cobra":         {"cmd/sideways"},
 	"go.yaml.in/yaml/v3":             {"config"},
 	"github.com/emersion/go-ical":    {"calendar/ics"},
-	"github.com/teambition/rrule-go": {"calendar/recur", "calendar/ics", "calendar/google"},
+	"github.com/teambition/rrule-go": {"calendar/recur", "calendar/ics", "calendar/google", "calendar/google/googletest"},
 	"github.com/google/cel-go":       {"rules"},
 	"github.com/fsnotify/fsnotify":   {"cmd/sideways"},
 }

@@ -74,6 +74,7 @@ func (g *globals) runOnce(ctx context.Context) error {
 			fmt.Fprintf(g.stdout, "%s\t%s\t%s\t%s%s\n", x.Action.Kind, x.Action.Assessment.Peer.Email,
 				slotLine(x.Action.Slot, cfg.Me.Location), x.EventID, note)
 		}
+		writeFailed(g.stdout, cfg, res.Failed)
 		for _, p := range res.Dismissed {
 			fmt.Fprintf(g.stdout, "dismissed\t%s\tsnoozed for %s\n", p, calendar.HumanDuration(cfg.Snooze))
 		}
@@ -90,7 +91,7 @@ func (g *globals) runOnce(ctx context.Context) error {
 		}
 		return hinted(fmt.Errorf("cycle failed: %w", err), authCalendar(cfg))
 	}
-	if res != nil && len(res.Done) == 0 {
+	if res != nil && len(res.Done) == 0 && len(res.Failed) == 0 {
 		fmt.Fprintf(g.stdout, "cycle ok: nothing to write (mode %s)\n", cfg.Mode)
 	}
 	if res != nil {

@@ -42,7 +42,12 @@ incomplete and nothing is planned.`,
 			for _, a := range auth {
 				problems = append(problems, authProblem(a))
 			}
+			notes, err := calendarNotes(ctx, db, d.Engine.Config())
+			if err != nil {
+				return err
+			}
 			calProblems, others := splitCalendarProblems(health, p.Now, d.Engine.Config().Poll, p.Warnings)
+			others = append(notes, others...)
 			problems = append(problems, calProblems...)
 			warns := append(slices.Clone(problems), others...)
 			last, err := db.LastCycle(ctx)

@@ -66,6 +66,7 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 	var cals []daemon.Calendar
 	var writer calendar.Writer
 	var peers *google.Client
+	clients := map[string]*google.Client{}
 	for _, c := range cfg.Calendars {
 		clog := log.With("calendar", c.Name)
 		if c.ICS != "" {
@@ -77,11 +78,18 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 			cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
 			continue
 		}
-		cl, err := g.googleClient(ctx, cfg, c, clog, how)
-		if err != nil {
-			return nil, err
+		// One client per account (token and endpoint): Google's quota and
+		// its pauses are the account's, not one calendar's.
+		key := c.Google.Token + "\x00" + c.Google.Endpoint
+		cl := clients[key]
+		if cl == nil {
+			if cl, err = g.googleClient(ctx, cfg, c, clog, how); err != nil {
+				return nil, err
+			}
+			clients[key] = cl
 		}
 		src := cl.Source(c.Name, c.Google.Calendar, db)
+		src.Since = func() time.Time { return google.SyncFrom(now(), cfg.Lookback) }
 		if how == offline {
 			cals = append(cals, daemon.Calendar{Name: c.Name, Source: &daemon.Mirror{Source: src, Store: db, Name: c.Name}})
 			continue

@@ -413,7 +413,8 @@ func (s *DB) GoogleEvents(ctx context.Context, cal string) ([][]byte, error) {
 
 // SaveGoogleSync records the outcome of one sync of the Google calendar cal in
 // one transaction: when full, the mirror is replaced by put; otherwise the
-// events in put (keyed by id) are inserted or replaced and those in del removed.
+// events in put (keyed by id) are inserted or replaced and those in del removed,
+// each with the exceptions of its series when it is one.
 // token becomes the calendar's sync token; an empty token keeps the stored one.
 func (s *DB) SaveGoogleSync(ctx context.Context, cal string, full bool, token string, put map[string][]byte, del []string) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -423,7 +424,7 @@ func (s *DB) SaveGoogleSync(ctx context.Context, cal string, full bool, token st
 			}
 		}
 		for _, id := range del {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM google_events WHERE calendar = ? AND id = ?`, cal, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM google_events WHERE calendar = ? AND (id = ? OR parent = ?)`, cal, id, id); err != nil {
 				return err
 			}
 		}
@@ -433,7 +434,7 @@ func (s *DB) SaveGoogleSync(ctx context.Context, cal string, full bool, token st
 		}
 		slices.Sort(ids)
 		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO google_events (calendar, id, body) VALUES (?, ?, ?)`, cal, id, put[id]); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO google_events (calendar, id, body, parent) VALUES (?1, ?2, ?3, `+parentOf+`)`, cal, id, put[id]); err != nil {
 				return err
 			}
 		}

@@ -33,8 +33,8 @@ func openDB(t *testing.T) (*state.DB, string) {
 func TestOpenMigratesOnce(t *testing.T) {
 	db, path := openDB(t)
 	v, err := db.Version(t.Context())
-	if err != nil || v != 1 {
-		t.Fatalf("Version() = %d, %v; want 1", v, err)
+	if err != nil || v != 2 {
+		t.Fatalf("Version() = %d, %v; want 2", v, err)
 	}
 	if err := db.RecordCycle(t.Context(), state.Cycle{OK: true}); err != nil {
 		t.Fatal(err)

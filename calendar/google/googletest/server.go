@@ -125,6 +125,7 @@ type stored struct {
 type fakeCal struct {
 	id, summary string
 	events      map[string]*stored
+	noMeet      bool // see SetMeetUnavailable
 }
 
 type accessToken struct {
@@ -165,6 +166,7 @@ type Server struct {
 	generation int
 	secrets    []string
 	retention  time.Duration
+	unticked   []string // see Untick
 }
 
 // DefaultDeletedRetention is how long the fake keeps a deleted event visible:
@@ -927,7 +929,7 @@ func matches(ev *calendarv3.Event, q url.Values, timeMin, timeMax time.Time) boo
 		return true
 	}
 	if len(ev.Recurrence) > 0 {
-		end = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC) // series: only its start is checked
+		return seriesMatches(ev, start, end, timeMin, timeMax)
 	}
 	return (timeMin.IsZero() || end.After(timeMin)) && (timeMax.IsZero() || start.Before(timeMax))
 }
@@ -1106,6 +1108,9 @@ func (s *Server) insert(w http.ResponseWriter, r *http.Request, rec *Request) {
 	}
 	if ev.Reminders == nil {
 		ev.Reminders = &calendarv3.EventReminders{UseDefault: true} // Google's default: the calendar's reminders
+	}
+	if refuseMeet(w, c, ev, r.URL.Query().Get("conferenceDataVersion")) {
+		return
 	}
 	pending := conference(ev, r.URL.Query().Get("conferenceDataVersion"))
 	ev.Status = ""
@@ -1316,7 +1321,11 @@ func busy(c *fakeCal, from, to time.Time, loc *time.Location) []*calendarv3.Time
 	var ivs []calendar.Interval
 	for _, st := range c.events {
 		ev := st.ev
-		if ev.Status == "cancelled" || ev.Transparency == "transparent" || len(ev.Recurrence) > 0 {
+		if ev.Status == "cancelled" || ev.Transparency == "transparent" {
+			continue
+		}
+		if len(ev.Recurrence) > 0 {
+			ivs = append(ivs, seriesBusy(c, ev, from, to)...)
 			continue
 		}
 		s, e, ok := span(ev)
@@ -1382,14 +1391,15 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, _ *Request) {
 	}
 	code := "4/fake-code-" + randID(16)
 	s.mu.Lock()
+	granted := s.grantedLocked(strings.Fields(q.Get("scope")))
 	s.secrets = append(s.secrets, code)
 	s.codes[code] = authCode{clientID: s.ClientID, redirect: q.Get("redirect_uri"), challenge: q.Get("code_challenge"),
-		method: q.Get("code_challenge_method"), scopes: strings.Fields(q.Get("scope")), offline: q.Get("access_type") == "offline"}
+		method: q.Get("code_challenge_method"), scopes: granted, offline: q.Get("access_type") == "offline"}
 	s.mu.Unlock()
 	back := redirect.Query()
 	back.Set("code", code)
 	back.Set("state", q.Get("state"))
-	back.Set("scope", q.Get("scope"))
+	back.Set("scope", strings.Join(granted, " "))
 	redirect.RawQuery = back.Encode()
 	http.Redirect(w, r, redirect.String(), http.StatusFound)
 }
