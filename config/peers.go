@@ -29,13 +29,7 @@ func (p *parser) peers(e entry, me Me) []Peer {
 			WorkingHours:    DefaultWorkingHours(),
 			Pos:             p.pos(f.node),
 		}
-		if e, ok := f.get("name"); ok {
-			pr.Name, _ = p.scalar(e, "name")
-			pr.Name = strings.TrimSpace(pr.Name)
-		}
-		if pr.Name == "" {
-			p.errorf(f.node, "peer needs a name")
-		}
+		pr.Name = p.name(f, "peer", nil)
 		pr.Emails = p.peerEmails(f, &pr, me, seen)
 		if len(pr.Emails) > 0 {
 			pr.Email = pr.Emails[0]
