@@ -160,6 +160,24 @@ func (i Interval) String() string {
 	return fmt.Sprintf("[%s, %s)", i.Start.Format(time.RFC3339), i.End.Format(time.RFC3339))
 }
 
+// Later returns the later of a and b; Earlier the earlier. With Interval
+// they clip spans: Interval{Later(a.Start, b.Start), Earlier(a.End, b.End)}
+// is where a and b overlap (empty when its End is not after its Start).
+func Later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// Earlier returns the earlier of a and b. See Later.
+func Earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
 // Merge returns the union of intervals as a sorted list of disjoint intervals;
 // intervals that overlap or touch are joined. It sorts ivs in place.
 func Merge(ivs []Interval) []Interval {

@@ -103,9 +103,9 @@ func (d Draft) LogValue() slog.Value {
 	)
 }
 
-// eventIDEncoding is base32hex, lower case, unpadded: Google accepts only the
+// EventIDEncoding is base32hex, lower case, unpadded: Google accepts only the
 // characters a–v and 0–9 in a client-chosen event id.
-var eventIDEncoding = base32.NewEncoding("0123456789abcdefghijklmnopqrstuv").WithPadding(base32.NoPadding)
+var EventIDEncoding = base32.NewEncoding("0123456789abcdefghijklmnopqrstuv").WithPadding(base32.NoPadding)
 
 // eventIDPrefix marks ids sideways chose; it is made of allowed characters only
 // (no "w").
@@ -130,7 +130,7 @@ func EventID(calendar, peerEmail, period string) string {
 		h.Write(n[:])
 		h.Write([]byte(s))
 	}
-	return eventIDPrefix + eventIDEncoding.EncodeToString(h.Sum(nil)[:20])
+	return eventIDPrefix + EventIDEncoding.EncodeToString(h.Sum(nil)[:20])
 }
 
 // ValidEventID reports whether id is acceptable as a client-chosen event id:

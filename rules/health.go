@@ -140,7 +140,7 @@ func (e *Engine) Report(in *Input, p *Plan, withdrawn Withdrawn) *Report {
 			r.DataFrom = s
 		}
 	}
-	r.DataFrom = maxTime(r.DataFrom, r.From).In(loc)
+	r.DataFrom = calendar.Later(r.DataFrom, r.From).In(loc)
 	hs := e.match.histories(in, len(cfg.Peers))
 	sugg := suggestions(in, e.match, len(cfg.Peers))
 	for i := range p.Peers {

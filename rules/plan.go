@@ -351,7 +351,7 @@ func (pl *planner) addHours(sp calendar.Interval) { pl.shiftHours(sp, 1) }
 func (pl *planner) shiftHours(sp calendar.Interval, sign time.Duration) {
 	for d := civil(sp.Start.In(pl.loc)); d.Before(sp.End); d = d.AddDate(0, 0, 1) {
 		next := d.AddDate(0, 0, 1)
-		s, e := maxTime(sp.Start, d), minTime(sp.End, next)
+		s, e := calendar.Later(sp.Start, d), calendar.Earlier(sp.End, next)
 		if e.After(s) {
 			pl.hours[d] += sign * e.Sub(s)
 		}

@@ -98,7 +98,7 @@ func renewal(now time.Time, a *Assessment, occ []occurrence) (time.Time, bool) {
 		if s.Last.IsZero() {
 			return time.Time{}, false
 		}
-		end = maxTime(end, s.Last)
+		end = calendar.Later(end, s.Last)
 	}
 	if end.IsZero() {
 		return end, false

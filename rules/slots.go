@@ -65,7 +65,7 @@ func (pl *planner) slotOn(a *Assessment, self *calendar.Event, day time.Time, sk
 	)
 	free = intersect(free, peerSpans(day, peerLoc, a.Peer.WorkingHours))
 	for _, iv := range free {
-		for s := alignUp(maxTime(iv.Start, earliest), day); !s.Add(dur).After(iv.End); s = s.Add(step) {
+		for s := alignUp(calendar.Later(iv.Start, earliest), day); !s.Add(dur).After(iv.End); s = s.Add(step) {
 			e := s.Add(dur)
 			if e.After(latest) {
 				break
@@ -368,7 +368,7 @@ func intersect(a, b []calendar.Interval) []calendar.Interval {
 	var out []calendar.Interval
 	for _, x := range a {
 		for _, y := range b {
-			s, e := maxTime(x.Start, y.Start), minTime(x.End, y.End)
+			s, e := calendar.Later(x.Start, y.Start), calendar.Earlier(x.End, y.End)
 			if e.After(s) {
 				out = append(out, calendar.Interval{Start: s, End: e})
 			}
@@ -385,18 +385,4 @@ func alignUp(t, day time.Time) time.Time {
 		off += step - r
 	}
 	return day.Add(off)
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }

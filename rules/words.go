@@ -2,10 +2,11 @@ package rules
 
 import (
 	"fmt"
-	"github.com/sidewayscal/sideways/calendar"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/sidewayscal/sideways/calendar"
 )
 
 // The wording helpers every text a person reads goes through: counts with
