@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar"
@@ -20,6 +21,41 @@ import (
 type Calendar struct {
 	Name   string
 	Source calendar.Source
+}
+
+// read returns c's occurrences in [from, to), each marked with c's name.
+func (c Calendar) read(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
+	evs, err := c.Source.Events(ctx, from, to)
+	for i := range evs {
+		evs[i].Calendar = c.Name
+	}
+	return evs, err
+}
+
+// Read returns what the calendars named (every calendar when none is) hold in
+// [from, to): each occurrence marked with its calendar's name, all sorted as
+// calendar.Source promises. It is what a cycle reads, without the rules: the
+// events command shows it. Unlike a cycle, it fails on the first calendar that
+// cannot be read, naming it; a name that is no calendar is an error too.
+func (d *Daemon) Read(ctx context.Context, from, to time.Time, names ...string) ([]calendar.Event, error) {
+	for _, n := range names {
+		if !slices.ContainsFunc(d.Calendars, func(c Calendar) bool { return c.Name == n }) {
+			return nil, fmt.Errorf("no calendar named %q in the config", n)
+		}
+	}
+	var all []calendar.Event
+	for _, c := range d.Calendars {
+		if len(names) > 0 && !slices.Contains(names, c.Name) {
+			continue
+		}
+		evs, err := c.read(ctx, from, to)
+		if err != nil {
+			return nil, fmt.Errorf("calendar %s: %w", c.Name, err)
+		}
+		all = append(all, evs...)
+	}
+	calendar.Sort(all)
+	return all, nil
 }
 
 // Daemon runs cycles over a compiled configuration.
@@ -76,7 +112,7 @@ func (d *Daemon) gather(ctx context.Context, syncErrs map[string]error) (*rules.
 	var errs []error
 	health := make([]CalendarHealth, 0, len(d.Calendars))
 	for _, c := range d.Calendars {
-		evs, err := c.Source.Events(ctx, from, to)
+		evs, err := c.read(ctx, from, to)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, stopped(ctx, "calendar "+c.Name+" did not answer")
@@ -92,9 +128,6 @@ func (d *Daemon) gather(ctx context.Context, syncErrs map[string]error) (*rules.
 		health = append(health, h)
 		if h.Health == Unread {
 			continue
-		}
-		for i := range evs {
-			evs[i].Calendar = c.Name
 		}
 		in.Events = append(in.Events, evs...)
 	}

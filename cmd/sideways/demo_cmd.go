@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/sidewayscal/sideways/calendar"
-	"github.com/sidewayscal/sideways/calendar/ics"
 	"github.com/sidewayscal/sideways/cmd/sideways/demo"
 	"github.com/sidewayscal/sideways/config"
 	"github.com/sidewayscal/sideways/daemon"
@@ -93,25 +89,11 @@ func demoDaemon(g *globals) (*daemon.Daemon, *config.Config, error) {
 		}
 		now = clk()
 	}
-	data := map[string][]byte{"calendar.ics": demo.Calendar, "holidays.ics": demo.Holidays}
-	var cals []daemon.Calendar
-	for _, c := range cfg.Calendars {
-		body, ok := data[filepath.Base(c.ICS)]
-		if !ok {
-			return nil, nil, fmt.Errorf("the embedded demo config names %s, which the demo does not hold", c.ICS)
-		}
-		feed, warns, err := ics.Parse(bytes.NewReader(body), ics.Options{Name: c.Name, Floating: cfg.Me.Location})
-		if err != nil {
-			return nil, nil, fmt.Errorf("the embedded demo calendar %s is broken: %w", c.Name, err)
-		}
-		if len(warns) > 0 {
-			return nil, nil, fmt.Errorf("the embedded demo calendar %s has problems: %v", c.Name, warns[0])
-		}
-		cals = append(cals, daemon.Calendar{Name: c.Name, Source: parsed{feed}})
+	feeds := map[string][]byte{"calendar.ics": demo.Calendar, "holidays.ics": demo.Holidays}
+	d, err := g.wire(context.Background(), eng, wireOptions{feeds: feeds, now: func() time.Time { return now }})
+	if err != nil {
+		return nil, nil, fmt.Errorf("the embedded demo is broken: %w", err)
 	}
-	d := daemon.New(eng, cals)
-	d.Now = func() time.Time { return now }
-	d.Logger = g.logger()
 	d.Dismissals = func(context.Context) ([]rules.Dismissal, error) {
 		var out []rules.Dismissal
 		for _, x := range demo.Dismissals {
@@ -124,11 +106,4 @@ func demoDaemon(g *globals) (*daemon.Daemon, *config.Config, error) {
 		return out, nil
 	}
 	return d, cfg, nil
-}
-
-// parsed serves an already parsed ICS calendar.
-type parsed struct{ cal *ics.Calendar }
-
-func (p parsed) Events(_ context.Context, from, to time.Time) ([]calendar.Event, error) {
-	return p.cal.Expand(from, to), nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/calendar/ics"
 	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/daemon"
 	"github.com/sidewayscal/sideways/rules"
 )
 
@@ -159,12 +159,7 @@ file or URL directly and needs no config. Floating times are read in --tz
 			if !t.After(f) {
 				return usageError{fmt.Errorf("--to %s is not after --from %s: the window is empty", to, from)}
 			}
-			type src struct {
-				name string
-				s    calendar.Source
-			}
-			var srcs []src
-			log := g.logger()
+			var d *daemon.Daemon
 			if icsFile != "" {
 				name := strings.TrimSuffix(filepath.Base(icsFile), filepath.Ext(icsFile))
 				if !strings.Contains(icsFile, "://") {
@@ -172,43 +167,26 @@ file or URL directly and needs no config. Floating times are read in --tz
 						return err
 					}
 				}
-				srcs = append(srcs, src{name, &ics.Source{Name: name, Location: icsFile, Floating: loc, Logger: log}})
+				src := &ics.Source{Name: name, Location: icsFile, Floating: loc, Logger: g.logger()}
+				d = daemon.New(eng, []daemon.Calendar{{Name: name, Source: src}})
 			} else {
 				db, err := g.openStateReadOnly()
 				if err != nil {
 					return err
 				}
 				defer db.Close()
-				d, err := g.daemonFor(cmd.Context(), eng, db, offline)
-				if err != nil {
+				if d, err = g.daemonFor(cmd.Context(), eng, db, offline); err != nil {
 					return err
 				}
-				for _, c := range d.Calendars {
-					if calName == "" || c.Name == calName {
-						srcs = append(srcs, src{c.Name, c.Source})
-					}
-				}
-				if len(srcs) == 0 {
-					return fmt.Errorf("no calendar named %q in the config", calName)
-				}
 			}
-			var all []calendar.Event
-			for _, s := range srcs {
-				evs, err := s.s.Events(cmd.Context(), f, t)
-				if err != nil {
-					return fmt.Errorf("calendar %s: %w", s.name, err)
-				}
-				for i := range evs {
-					evs[i].Calendar = s.name
-				}
-				all = append(all, evs...)
+			var only []string
+			if calName != "" {
+				only = []string{calName}
 			}
-			slices.SortStableFunc(all, func(a, b calendar.Event) int {
-				if c := a.Start.Compare(b.Start); c != 0 {
-					return c
-				}
-				return strings.Compare(a.UID, b.UID)
-			})
+			all, err := d.Read(cmd.Context(), f, t, only...)
+			if err != nil {
+				return err
+			}
 			// Which events count as 1:1s, read as a cycle reads them now.
 			match := func(*calendar.Event) (rules.EventMatch, bool) { return rules.EventMatch{}, false }
 			if eng != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -57,10 +58,35 @@ func (g *globals) open(ctx context.Context, how wiring) (*daemon.Daemon, *state.
 // daemonFor wires a daemon over the configured calendars and the state
 // database. The caller closes db.
 func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB, how wiring) (*daemon.Daemon, error) {
-	now, err := clock()
-	if err != nil {
-		return nil, err
+	return g.wire(ctx, eng, wireOptions{how: how, db: db})
+}
+
+// wireOptions say how far a daemon reaches into the world. The zero value
+// with a db is offline; every command's daemon is built by wire from them.
+type wireOptions struct {
+	how wiring
+	// db is the state database; nil for a daemon that keeps no state (the
+	// demo), which must then write nothing.
+	db *state.DB
+	// feeds serves ICS calendars from memory, by the file name the config
+	// gives (the demo's embedded sample), instead of reading files or URLs.
+	feeds map[string][]byte
+	// now fixes the clock; nil means the commands' clock (SIDEWAYS_NOW).
+	now func() time.Time
+}
+
+// wire is the one place a daemon is built, for every command: the
+// configured calendars (ICS feeds with their cache, Google mirrors or clients),
+// the writer, peers' free/busy, the clock and the logger.
+func (g *globals) wire(ctx context.Context, eng *rules.Engine, o wireOptions) (*daemon.Daemon, error) {
+	now := o.now
+	if now == nil {
+		var err error
+		if now, err = clock(); err != nil {
+			return nil, err
+		}
 	}
+	db, how := o.db, o.how
 	cfg := eng.Config()
 	log := g.logger()
 	var cals []daemon.Calendar
@@ -70,11 +96,21 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 	for _, c := range cfg.Calendars {
 		clog := log.With("calendar", c.Name)
 		if c.ICS != "" {
+			if o.feeds != nil {
+				src, err := feedFrom(c, cfg, o.feeds)
+				if err != nil {
+					return nil, err
+				}
+				cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
+				continue
+			}
 			src, err := icsSource(c, cfg, clog, now)
 			if err != nil {
 				return nil, err
 			}
-			src.Cache = icsCache{db, g.statePath}
+			if db != nil {
+				src.Cache = icsCache{db, g.statePath}
+			}
 			cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
 			continue
 		}
@@ -83,6 +119,7 @@ func (g *globals) daemonFor(ctx context.Context, eng *rules.Engine, db *state.DB
 		key := c.Google.Token + "\x00" + c.Google.Endpoint
 		cl := clients[key]
 		if cl == nil {
+			var err error
 			if cl, err = g.googleClient(ctx, cfg, c, clog, how); err != nil {
 				return nil, err
 			}
@@ -223,4 +260,29 @@ func (c icsCache) Save(ctx context.Context, key string, e *ics.CacheEntry) error
 	sum := sha256.Sum256(e.Body)
 	return db.SaveICSFeed(ctx, key, state.ICSFeed{ETag: e.ETag, LastModified: e.LastModified,
 		BodyHash: hex.EncodeToString(sum[:]), Body: e.Body, FetchedAt: e.Fetched})
+}
+
+// feedFrom parses an ICS calendar whose body is held in memory, under the
+// file name the config gives it. Such a feed is trusted (the demo's own):
+// any problem in it is an error, not a warning.
+func feedFrom(c config.Calendar, cfg *config.Config, feeds map[string][]byte) (calendar.Source, error) {
+	body, ok := feeds[filepath.Base(c.ICS)]
+	if !ok {
+		return nil, fmt.Errorf("calendar %s: no feed %s in memory", c.Name, filepath.Base(c.ICS))
+	}
+	feed, warns, err := ics.Parse(bytes.NewReader(body), ics.Options{Name: c.Name, Floating: cfg.Me.Location})
+	if err != nil {
+		return nil, fmt.Errorf("calendar %s: %w", c.Name, err)
+	}
+	if len(warns) > 0 {
+		return nil, fmt.Errorf("calendar %s has problems: %v", c.Name, warns[0])
+	}
+	return memFeed{feed}, nil
+}
+
+// memFeed serves an already parsed ICS calendar.
+type memFeed struct{ cal *ics.Calendar }
+
+func (m memFeed) Events(_ context.Context, from, to time.Time) ([]calendar.Event, error) {
+	return m.cal.Expand(from, to), nil
 }
