@@ -58,7 +58,7 @@ rules:
 type world struct {
 	t   *testing.T
 	d   *Daemon
-	cal *calendartest.Calendar
+	cal *calendartest.Fake
 	db  *state.DB
 	now time.Time
 }
@@ -80,7 +80,7 @@ func newWorld(t *testing.T, mode string) *world {
 	t.Cleanup(func() { db.Close() })
 	w := &world{t: t, cal: calendartest.New("work"), db: db, now: at("2026-11-23 09:00")}
 	db.Now = func() time.Time { return w.now }
-	w.d = New(eng, []Calendar{{Name: "work", Source: w.cal}})
+	w.d = New(eng, []NamedSource{{Name: "work", Source: w.cal}})
 	w.d.Writer = w.cal
 	w.d.Store = db
 	w.d.Now = func() time.Time { return w.now }
@@ -411,7 +411,7 @@ func (w *world) taggedAll() []calendar.Event {
 
 // stale is a calendar serving its last good copy, of unknown age, because its
 // feed fails.
-type stale struct{ *calendartest.Calendar }
+type stale struct{ *calendartest.Fake }
 
 func (stale) Freshness(context.Context) (time.Time, error) {
 	return time.Time{}, errors.New("502 Bad Gateway since 09:00")

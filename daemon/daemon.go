@@ -17,14 +17,14 @@ import (
 	"github.com/sidewayscal/sideways/rules"
 )
 
-// Calendar is one configured calendar with the adapter that reads it.
-type Calendar struct {
+// NamedSource is one configured calendar with the adapter that reads it.
+type NamedSource struct {
 	Name   string
 	Source calendar.Source
 }
 
 // read returns c's occurrences in [from, to), each marked with c's name.
-func (c Calendar) read(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
+func (c NamedSource) read(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
 	evs, err := c.Source.Events(ctx, from, to)
 	for i := range evs {
 		evs[i].Calendar = c.Name
@@ -39,7 +39,7 @@ func (c Calendar) read(ctx context.Context, from, to time.Time) ([]calendar.Even
 // cannot be read, naming it; a name that is no calendar is an error too.
 func (d *Daemon) Read(ctx context.Context, from, to time.Time, names ...string) ([]calendar.Event, error) {
 	for _, n := range names {
-		if !slices.ContainsFunc(d.Calendars, func(c Calendar) bool { return c.Name == n }) {
+		if !slices.ContainsFunc(d.Calendars, func(c NamedSource) bool { return c.Name == n }) {
 			return nil, fmt.Errorf("no calendar named %q in the config", n)
 		}
 	}
@@ -61,7 +61,7 @@ func (d *Daemon) Read(ctx context.Context, from, to time.Time, names ...string) 
 // Daemon runs cycles over a compiled configuration.
 type Daemon struct {
 	Engine    *rules.Engine
-	Calendars []Calendar
+	Calendars []NamedSource
 	// Writer writes to the writable calendar; nil when there is none. A
 	// daemon with a Writer must have a Store: every write is recorded there
 	// before and after it is made (a write without one fails with ErrNoStore).
@@ -84,7 +84,7 @@ type PeerBusyFunc func(ctx context.Context, emails []string, from, to time.Time)
 
 // New returns a daemon with defaults filled in: the real clock and a logger
 // that discards.
-func New(eng *rules.Engine, cals []Calendar) *Daemon {
+func New(eng *rules.Engine, cals []NamedSource) *Daemon {
 	return &Daemon{Engine: eng, Calendars: cals, Now: time.Now, Logger: slog.New(slog.DiscardHandler)}
 }
 

@@ -85,7 +85,7 @@ func unread(hs []CalendarHealth) error {
 
 // health reads how fresh calendar c's copy is after Events succeeded at now.
 // syncErr is the failure of this cycle's sync of c, if any.
-func (d *Daemon) health(ctx context.Context, c Calendar, now time.Time, bound time.Duration, syncErr error) (CalendarHealth, error) {
+func (d *Daemon) health(ctx context.Context, c NamedSource, now time.Time, bound time.Duration, syncErr error) (CalendarHealth, error) {
 	h := CalendarHealth{Name: c.Name, Health: Fresh, LastOK: now}
 	switch s := c.Source.(type) {
 	case calendar.Freshness:

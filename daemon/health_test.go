@@ -25,7 +25,7 @@ func (u unreadable) Events(context.Context, time.Time, time.Time) ([]calendar.Ev
 // copied serves a copy of a calendar last read at lastOK, whose latest refresh
 // failed with err.
 type copied struct {
-	*calendartest.Calendar
+	*calendartest.Fake
 	lastOK time.Time
 	err    error
 }
@@ -223,7 +223,7 @@ func (r *recording) errs() []error {
 // syncing is a read-only Google-like calendar: Sync fails with err (when
 // set), and on success records a sync in the store, as google.Source does.
 type syncing struct {
-	*calendartest.Calendar
+	*calendartest.Fake
 	name string
 	db   *state.DB
 	err  error
@@ -240,8 +240,8 @@ func (s *syncing) Sync(ctx context.Context) error {
 // last sync that worked; never synced, it is unread and the cycle fails.
 func TestSyncedCalendarHealth(t *testing.T) {
 	w := newWorld(t, "report")
-	team := &syncing{Calendar: calendartest.New("team"), name: "team", db: w.db, err: &calendar.RetryError{Err: errors.New("503 Service Unavailable")}}
-	w.d.Calendars = append(w.d.Calendars, Calendar{Name: "team", Source: team})
+	team := &syncing{Fake: calendartest.New("team"), name: "team", db: w.db, err: &calendar.RetryError{Err: errors.New("503 Service Unavailable")}}
+	w.d.Calendars = append(w.d.Calendars, NamedSource{Name: "team", Source: team})
 
 	_, err := w.d.Cycle(context.Background())
 	var ue *UnreadError
@@ -273,7 +273,7 @@ func TestSyncedCalendarHealth(t *testing.T) {
 	}
 
 	// The mirror, as plan and status read it: as fresh as the last sync.
-	w.d.Calendars[1].Source = &Mirror{Source: team.Calendar, Store: w.db, Name: "team"}
+	w.d.Calendars[1].Source = &Mirror{Source: team.Fake, Store: w.db, Name: "team"}
 	_, hs, err := w.d.PlanHealth(context.Background())
 	if err != nil || hs[1].Health != Stale || !hs[1].LastOK.Equal(w.now.Add(-90*time.Minute)) {
 		t.Errorf("mirror: %+v, %v; want stale since the last sync", hs, err)

@@ -24,8 +24,8 @@ type Op struct {
 	Tagged bool
 }
 
-// Calendar is an in-memory calendar. Its methods are safe for concurrent use.
-type Calendar struct {
+// Fake is an in-memory calendar. Its methods are safe for concurrent use.
+type Fake struct {
 	Name string
 
 	mu      sync.Mutex
@@ -41,18 +41,18 @@ type Calendar struct {
 }
 
 var (
-	_ calendar.Source = (*Calendar)(nil)
-	_ calendar.Writer = (*Calendar)(nil)
+	_ calendar.Source = (*Fake)(nil)
+	_ calendar.Writer = (*Fake)(nil)
 )
 
 // New returns an empty calendar named name.
-func New(name string) *Calendar {
-	return &Calendar{Name: name, events: map[string]calendar.Event{}, deleted: map[string]bool{}, drafts: map[string]calendar.Draft{}}
+func New(name string) *Fake {
+	return &Fake{Name: name, events: map[string]calendar.Event{}, deleted: map[string]bool{}, drafts: map[string]calendar.Draft{}}
 }
 
 // Add puts an event on the calendar as someone other than sideways would.
 // An event without an ID gets one from its UID.
-func (c *Calendar) Add(es ...calendar.Event) {
+func (c *Fake) Add(es ...calendar.Event) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, e := range es {
@@ -66,7 +66,7 @@ func (c *Calendar) Add(es ...calendar.Event) {
 }
 
 // Edit changes an event as the user would in their calendar app.
-func (c *Calendar) Edit(id string, f func(*calendar.Event)) {
+func (c *Fake) Edit(id string, f func(*calendar.Event)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.events[id]
@@ -78,7 +78,7 @@ func (c *Calendar) Edit(id string, f func(*calendar.Event)) {
 }
 
 // Remove deletes an event as the user would: the id stays used.
-func (c *Calendar) Remove(id string) {
+func (c *Fake) Remove(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.events, id)
@@ -86,7 +86,7 @@ func (c *Calendar) Remove(id string) {
 }
 
 // FailNext makes the next write fail with err.
-func (c *Calendar) FailNext(err error) {
+func (c *Fake) FailNext(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.failNext = err
@@ -94,21 +94,21 @@ func (c *Calendar) FailNext(err error) {
 
 // LoseNextResponse makes the next insert take effect but fail with err, as
 // when the connection drops after the server acted.
-func (c *Calendar) LoseNextResponse(err error) {
+func (c *Fake) LoseNextResponse(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.loseNext = err
 }
 
 // Ops returns the write requests received so far.
-func (c *Calendar) Ops() []Op {
+func (c *Fake) Ops() []Op {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.ops)
 }
 
 // All returns every live event, sorted by start then id.
-func (c *Calendar) All() []calendar.Event {
+func (c *Fake) All() []calendar.Event {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]calendar.Event, 0, len(c.events))
@@ -121,7 +121,7 @@ func (c *Calendar) All() []calendar.Event {
 
 // Draft returns what sideways last wrote to the event id (its full text
 // included), and whether it wrote it at all.
-func (c *Calendar) Draft(id string) (calendar.Draft, bool) {
+func (c *Fake) Draft(id string) (calendar.Draft, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	d, ok := c.drafts[id]
@@ -129,7 +129,7 @@ func (c *Calendar) Draft(id string) (calendar.Draft, bool) {
 }
 
 // Get returns a live event by id.
-func (c *Calendar) Get(id string) (calendar.Event, bool) {
+func (c *Fake) Get(id string) (calendar.Event, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.events[id]
@@ -137,7 +137,7 @@ func (c *Calendar) Get(id string) (calendar.Event, bool) {
 }
 
 // Events implements calendar.Source.
-func (c *Calendar) Events(_ context.Context, from, to time.Time) ([]calendar.Event, error) {
+func (c *Fake) Events(_ context.Context, from, to time.Time) ([]calendar.Event, error) {
 	var out []calendar.Event
 	win := calendar.Interval{Start: from, End: to}
 	for _, e := range c.All() {
@@ -148,7 +148,7 @@ func (c *Calendar) Events(_ context.Context, from, to time.Time) ([]calendar.Eve
 	return out, nil
 }
 
-func (c *Calendar) fail() error {
+func (c *Fake) fail() error {
 	err := c.failNext
 	c.failNext = nil
 	return err
@@ -157,7 +157,7 @@ func (c *Calendar) fail() error {
 // Insert implements calendar.Writer: an id that is live gives ErrExists, one
 // that was deleted gives ErrGone (Google answers 409 for both; its adapter
 // tells them apart).
-func (c *Calendar) Insert(_ context.Context, d calendar.Draft) error {
+func (c *Fake) Insert(_ context.Context, d calendar.Draft) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.ops = append(c.ops, Op{"insert", d.ID, d.Tag != ""})
@@ -183,7 +183,7 @@ func (c *Calendar) Insert(_ context.Context, d calendar.Draft) error {
 }
 
 // Update implements calendar.Writer.
-func (c *Calendar) Update(_ context.Context, id string, d calendar.Draft) error {
+func (c *Fake) Update(_ context.Context, id string, d calendar.Draft) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.events[id]
@@ -204,7 +204,7 @@ func (c *Calendar) Update(_ context.Context, id string, d calendar.Draft) error 
 }
 
 // Delete implements calendar.Writer.
-func (c *Calendar) Delete(_ context.Context, id string) error {
+func (c *Fake) Delete(_ context.Context, id string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.events[id]

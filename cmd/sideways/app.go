@@ -85,7 +85,7 @@ func Main() int {
 	done := make(chan struct{})
 	defer close(done)
 	go watchSignals(sigs, done, cancel, stopGrace, func() { os.Exit(int(code.Load())) }, os.Stderr)
-	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	return execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 
 // watchSignals cancels the command's context at the first signal, with the
@@ -112,7 +112,7 @@ func watchSignals(sigs <-chan os.Signal, done <-chan struct{}, cancel context.Ca
 	exit()
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	g := &globals{stdout: stdout, stderr: stderr}
 	root := newRoot(g)
 	root.SetArgs(args)

@@ -36,7 +36,7 @@ The sample's "today" is ` + demo.Now + `; set SIDEWAYS_NOW to look at another da
 				}
 				return writeReportFor(cmd.Context(), g, d, reportPath, false, nil)
 			}
-			p, cfg, err := runDemo(cmd.Context(), g)
+			p, cfg, err := planDemo(cmd.Context(), g)
 			if err != nil {
 				return err
 			}
@@ -58,8 +58,8 @@ The sample's "today" is ` + demo.Now + `; set SIDEWAYS_NOW to look at another da
 	return cmd
 }
 
-// runDemo plans over the embedded sample.
-func runDemo(ctx context.Context, g *globals) (*rules.Plan, *config.Config, error) {
+// planDemo plans over the embedded sample.
+func planDemo(ctx context.Context, g *globals) (*rules.Plan, *config.Config, error) {
 	d, cfg, err := demoDaemon(g)
 	if err != nil {
 		return nil, nil, err

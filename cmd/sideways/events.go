@@ -168,7 +168,7 @@ file or URL directly and needs no config. Floating times are read in --tz
 					}
 				}
 				src := &ics.Source{Name: name, Location: icsFile, Floating: loc, Logger: g.logger()}
-				d = daemon.New(eng, []daemon.Calendar{{Name: name, Source: src}})
+				d = daemon.New(eng, []daemon.NamedSource{{Name: name, Source: src}})
 			} else {
 				db, err := g.openStateReadOnly()
 				if err != nil {

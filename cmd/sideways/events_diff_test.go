@@ -228,7 +228,7 @@ func sidewaysEvents(t *testing.T, path, from, to string) []occ {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	args := []string{"events", "--ics", path, "--from", from, "--to", to, "--json", "--tz", "UTC"}
-	if code := run(t.Context(), args, &stdout, &stderr); code != 0 {
+	if code := execute(t.Context(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("sideways %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
 	}
 	var evs []eventJSON

@@ -58,7 +58,7 @@ rules:
 	t.Setenv("SIDEWAYS_NOW", "2026-11-23T09:00:00-05:00")
 	status := func() string {
 		var out, errb bytes.Buffer
-		if code := run(context.Background(), []string{"status"}, &out, &errb); code != 0 {
+		if code := execute(context.Background(), []string{"status"}, &out, &errb); code != 0 {
 			t.Fatalf("status: exit %d: %s", code, errb.String())
 		}
 		return out.String()
@@ -67,7 +67,7 @@ rules:
 		t.Fatalf("first status does not show the 1:1 from the feed:\n%s", out)
 	}
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"run", "--once"}, &out, &errb); code != 0 {
+	if code := execute(context.Background(), []string{"run", "--once"}, &out, &errb); code != 0 {
 		t.Fatalf("run --once: exit %d: %s", code, errb.String())
 	}
 	broken.Store(true)
@@ -94,7 +94,7 @@ rules:
 		t.Errorf("a stale feed is still planned with, but status lost it:\n%s", s)
 	}
 	out.Reset()
-	if code := run(context.Background(), []string{"status", "--json"}, &out, &errb); code != 0 {
+	if code := execute(context.Background(), []string{"status", "--json"}, &out, &errb); code != 0 {
 		t.Fatalf("status --json: exit %d: %s", code, errb.String())
 	}
 	var js struct {

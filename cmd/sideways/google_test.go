@@ -89,7 +89,7 @@ func (w *gworld) sideways(wantOK bool, args ...string) string {
 	w.t.Helper()
 	w.t.Setenv("SIDEWAYS_NOW", w.now.Format(time.RFC3339))
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, &out, &errb)
+	code := execute(context.Background(), args, &out, &errb)
 	if (code == 0) != wantOK {
 		w.t.Fatalf("sideways %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out.String(), errb.String())
 	}

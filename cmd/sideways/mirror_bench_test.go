@@ -74,7 +74,7 @@ func googleEvent(id string, e calendar.Event) *calendarv3.Event {
 func mustRun(b *testing.B, args ...string) {
 	b.Helper()
 	var errb strings.Builder
-	if code := run(context.Background(), args, io.Discard, &errb); code != 0 {
+	if code := execute(context.Background(), args, io.Discard, &errb); code != 0 {
 		b.Fatalf("sideways %s: exit %d\n%s", strings.Join(args, " "), code, errb.String())
 	}
 }

@@ -35,7 +35,7 @@ func writeDemoReport(t *testing.T) string {
 	t.Setenv("SIDEWAYS_NOW", demo.Now)
 	path := filepath.Join(t.TempDir(), "sub", "demo.html")
 	var stdout, stderr bytes.Buffer
-	if code := run(t.Context(), []string{"demo", "--report", path}, &stdout, &stderr); code != 0 {
+	if code := execute(t.Context(), []string{"demo", "--report", path}, &stdout, &stderr); code != 0 {
 		t.Fatalf("sideways demo --report: exit %d: %s", code, stderr.String())
 	}
 	if got := strings.TrimSpace(stdout.String()); got != path {

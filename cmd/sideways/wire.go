@@ -89,7 +89,7 @@ func (g *globals) wire(ctx context.Context, eng *rules.Engine, o wireOptions) (*
 	db, how := o.db, o.how
 	cfg := eng.Config()
 	log := g.logger()
-	var cals []daemon.Calendar
+	var cals []daemon.NamedSource
 	var writer calendar.Writer
 	var peers *google.Client
 	clients := map[string]*google.Client{}
@@ -101,7 +101,7 @@ func (g *globals) wire(ctx context.Context, eng *rules.Engine, o wireOptions) (*
 				if err != nil {
 					return nil, err
 				}
-				cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
+				cals = append(cals, daemon.NamedSource{Name: c.Name, Source: src})
 				continue
 			}
 			src, err := icsSource(c, cfg, clog, now)
@@ -111,7 +111,7 @@ func (g *globals) wire(ctx context.Context, eng *rules.Engine, o wireOptions) (*
 			if db != nil {
 				src.Cache = icsCache{db, g.statePath}
 			}
-			cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
+			cals = append(cals, daemon.NamedSource{Name: c.Name, Source: src})
 			continue
 		}
 		// One client per account (token and endpoint): Google's quota and
@@ -128,10 +128,10 @@ func (g *globals) wire(ctx context.Context, eng *rules.Engine, o wireOptions) (*
 		src := cl.Source(c.Name, c.Google.Calendar, db)
 		src.Since = func() time.Time { return google.SyncFrom(now(), cfg.Lookback) }
 		if how == offline {
-			cals = append(cals, daemon.Calendar{Name: c.Name, Source: &daemon.Mirror{Source: src, Store: db, Name: c.Name}})
+			cals = append(cals, daemon.NamedSource{Name: c.Name, Source: &daemon.Mirror{Source: src, Store: db, Name: c.Name}})
 			continue
 		}
-		cals = append(cals, daemon.Calendar{Name: c.Name, Source: src})
+		cals = append(cals, daemon.NamedSource{Name: c.Name, Source: src})
 		if c.Writable {
 			writer = cl.Writer(c.Google.Calendar)
 		}
