@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// Status is an occurrence's status, lower case as in PRODUCT §7.
+// Status is an occurrence's status, lower case as in the JSON output the README documents.
 type Status string
 
 // The statuses an occurrence can have. An empty status reads as confirmed.

@@ -20,7 +20,7 @@ import (
 // Mode says how far a cycle may act.
 type Mode string
 
-// The modes of PRODUCT §3.
+// The modes of the README's configuration reference.
 const (
 	ModeReport  Mode = "report"
 	ModePropose Mode = "propose"

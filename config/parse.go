@@ -42,7 +42,7 @@ func Load(path string) (*Config, error) {
 // absolute). On any problem it returns nil and an Errors holding every problem
 // found, sorted by position.
 //
-// Beyond PRODUCT §3:
+// Beyond the README's configuration reference:
 //   - Top-level keys starting with "x-" are ignored, so they can hold YAML
 //     anchors for reuse elsewhere (as in Docker Compose); aliases and merge keys
 //     ("<<: *base") work everywhere.

@@ -36,7 +36,7 @@ import (
 const DefaultName = "sideways"
 
 // StopTimeout is how long Stop waits for the run function to return after
-// cancelling its context (PRODUCT §5: stop cleanly within 10 s).
+// cancelling its context (the service stops cleanly within 10 s).
 const StopTimeout = 10 * time.Second
 
 // restartDelay is how long the service manager waits before restarting the

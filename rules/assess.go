@@ -12,7 +12,7 @@ import (
 	"github.com/sidewayscal/sideways/config"
 )
 
-// State is where a peer relationship stands (PRODUCT §4 step 2).
+// State is where a peer relationship stands (the README's States).
 type State string
 
 // The states, in the order they are tested: a peer is in the first that holds.
@@ -253,7 +253,7 @@ func sortedEvents(es []*calendar.Event) []*calendar.Event {
 	return es
 }
 
-// state picks the first state that holds (PRODUCT §4 step 2).
+// state picks the first state that holds (the README's States).
 func state(now time.Time, a *Assessment) (State, string) {
 	p := a.Peer
 	today := civil(now)

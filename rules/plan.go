@@ -15,7 +15,7 @@ import (
 // ActionKind is what an action does to the writable calendar.
 type ActionKind string
 
-// The action kinds of PRODUCT §7.
+// The action kinds of the JSON output the README documents.
 const (
 	Propose  ActionKind = "propose"  // write a suggestion (no attendees)
 	Invite   ActionKind = "invite"   // create the meeting with the peer as attendee
@@ -466,7 +466,7 @@ func hours(h float64) string {
 	return s + " hours"
 }
 
-// warnings are the relationship-health messages of PRODUCT §1 and §4.
+// warnings are the relationship-health messages (the README's States and goals).
 func warnings(cfg *config.Config, now time.Time, as []Assessment) []string {
 	var out []string
 	standing := 0

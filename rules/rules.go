@@ -20,7 +20,7 @@ import (
 )
 
 // The variables a rule's `when` sees. Field names are the snake_case names of the
-// YAML config (PRODUCT §3).
+// YAML config (the README's configuration reference).
 
 // PeerVars is `peer` in a rule's condition.
 type PeerVars struct {

@@ -53,7 +53,7 @@ The sample's "today" is ` + demo.Now + `; set SIDEWAYS_NOW to look at another da
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON (PRODUCT §7)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON (a stable interface: fields are added, never renamed)")
 	cmd.Flags().StringVar(&reportPath, "report", "", "write the demo's report page (HTML) to `FILE` instead")
 	return cmd
 }

@@ -235,7 +235,7 @@ file or URL directly and needs no config. Floating times are read in --tz
 	fl.StringVar(&from, "from", "", "window start: YYYY-MM-DD or RFC 3339 (required)")
 	fl.StringVar(&to, "to", "", "window end, exclusive: YYYY-MM-DD or RFC 3339 (required)")
 	fl.StringVar(&tz, "tz", "", "zone for dates, floating times and output (default me.timezone, else the system zone)")
-	fl.BoolVar(&asJSON, "json", false, "print JSON (PRODUCT §7)")
+	fl.BoolVar(&asJSON, "json", false, "print JSON (a stable interface: fields are added, never renamed)")
 	return cmd
 }
 

@@ -49,7 +49,7 @@ var scenarioPeers = []scriptedPeer{
 
 // TestEightWeeks drives two cycles a day for eight simulated weeks against the
 // fake Google, with a scripted user and scripted peers, and checks the whole
-// suggestion lifecycle (PRODUCT §4): accepted suggestions are never touched
+// suggestion lifecycle (the README's lifecycle): accepted suggestions are never touched
 // again, deleted ones and declined invites snooze their peer, expired ones are
 // withdrawn and proposed anew, a hand-booked 1:1 supersedes a suggestion, a
 // filled slot moves the suggestion (same id), and the user's edits of a time or

@@ -13,7 +13,7 @@ import (
 	"github.com/sidewayscal/sideways/rules"
 )
 
-// The JSON shapes of PRODUCT §7. They are a stable interface: add fields freely,
+// The JSON shapes of the JSON output the README documents. They are a stable interface: add fields freely,
 // never rename or drop one.
 
 type peerJSON struct {

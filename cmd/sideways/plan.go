@@ -53,7 +53,7 @@ calendar and why, and exits 3; the peers' states it shows are then incomplete.
 			return err
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (PRODUCT §7)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (a stable interface: fields are added, never renamed)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show, for each peer, its state and the rule behind each setting")
 	cmd.Flags().BoolVar(&full, "full", false, "print each suggestion as it would appear on the calendar")
 	return cmd

@@ -95,6 +95,6 @@ incomplete and nothing is planned.`,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (PRODUCT §7)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (a stable interface: fields are added, never renamed)")
 	return cmd
 }

@@ -2,7 +2,7 @@
 // fictional Director of Engineering's calendar (Alex Rivera, June - December 2026)
 // and the config that goes with it.
 //
-// The sample is built so that, at Now, every state of PRODUCT §4 shows up:
+// The sample is built so that, at Now, every state of the README's States shows up:
 //
 //	Dana Whitfield  overdue    weekly by rule; last 1:1 Mon Nov 9
 //	Priya Raman     scheduled  weekly series, next Tue Nov 24 09:00
