@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sidewayscal/sideways/calendar/google"
 	"github.com/sidewayscal/sideways/config"
 	"github.com/sidewayscal/sideways/daemon"
 	"github.com/sidewayscal/sideways/rules"
@@ -136,20 +136,9 @@ func writeFile0600(path string, write func(io.Writer) error) error {
 
 // openBrowser opens a file in the default browser, without waiting for it.
 func openBrowser(path string) error {
-	var c *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		c = exec.Command("open", path)
-	case "windows":
-		c = exec.Command("rundll32", "url.dll,FileProtocolHandler", path)
-	default:
-		c = exec.Command("xdg-open", path)
-	}
-	if err := c.Start(); err != nil {
+	if err := google.OpenBrowser(path); err != nil {
 		return withHint(fmt.Errorf("open the report: %w", err), "open "+path+" in a browser yourself")
 	}
-	// Reap the opener; its exit status says nothing about the page.
-	go func() { _ = c.Wait() }()
 	return nil
 }
 
