@@ -267,12 +267,10 @@ func (w *walker) nthDays() []bool {
 	for _, span := range spans {
 		first, end := span[0], span[1]
 		for _, nd := range r.bynweekday {
-			var i int
-			if nd.n > 0 {
-				// The first such weekday of the span, then n-1 weeks on.
-				i = first + floorMod(nd.weekday-yi.weekday(first), 7) + 7*(nd.n-1)
-			} else {
-				// The last one, then -n-1 weeks back.
+			// The first such weekday of the span, then n-1 weeks on; or the
+			// last one, then -n-1 weeks back.
+			i := first + floorMod(nd.weekday-yi.weekday(first), 7) + 7*(nd.n-1)
+			if nd.n < 0 {
 				i = end - 1 - floorMod(yi.weekday(end-1)-nd.weekday, 7) + 7*(nd.n+1)
 			}
 			if i >= first && i < end {
@@ -296,7 +294,13 @@ func (w *walker) run() Cut {
 		w.days = w.periodDays(w.days[:0])
 		candidates := len(w.days)
 		w.work += candidates + 1
-		w.days = slices.DeleteFunc(w.days, func(i int) bool { return !w.keepDay(i) })
+		kept := w.days[:0]
+		for _, i := range w.days {
+			if w.keepDay(i) {
+				kept = append(kept, i)
+			}
+		}
+		w.days = kept
 		if !w.emitPeriod() {
 			return w.end()
 		}
@@ -494,7 +498,7 @@ func (w *walker) next(dayRejected bool) (Cut, bool) {
 // each month crossed costing a unit of work. It returns false past the year
 // 9999.
 func (w *walker) settleDay() bool {
-	if w.day <= daysIn(w.month, w.year) {
+	if w.day <= w.yi.monthLength(w.month) {
 		return true
 	}
 	at := func(y int, m time.Month) int { return y*12 + int(m) - 1 }

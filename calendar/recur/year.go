@@ -6,12 +6,11 @@ package recur
 // time, and a walk keeps the year it is in.
 
 import (
+	"sync"
 	"time"
 )
 
 // yearInfo describes the days of one year by their index, 0 for January 1.
-// Its tables run a week into the next year, so that a week starting in late
-// December can be read without a second year.
 type yearInfo struct {
 	year   int
 	length int // 365 or 366
@@ -19,6 +18,14 @@ type yearInfo struct {
 	// from its end too.
 	nextLength int
 	jan1       int // weekday of January 1, 0 for Monday
+	*dayTables
+}
+
+// dayTables are what a year's days are, by index. They depend only on the
+// year's length, so there are two, built once. They run a week into the next
+// year, so that a week starting in late December can be read without a
+// second year.
+type dayTables struct {
 	// firstOf[m-1] is the index of the first day of month m; firstOf[12] is
 	// the length of the year.
 	firstOf [13]int
@@ -27,38 +34,52 @@ type yearInfo struct {
 	fromEnd []int8 // -1 for a month's last day, -2 for the one before, …
 }
 
-// newYearInfo builds the tables of year y.
-func newYearInfo(y int) *yearInfo {
-	yi := &yearInfo{year: y, jan1: mondayBased(time.Date(y, time.January, 1, 0, 0, 0, 0, time.UTC).Weekday())}
-	n := 0
-	for m := time.January; m <= time.December; m++ {
-		yi.firstOf[m-1] = n
-		n += daysIn(m, y)
-	}
-	yi.length, yi.firstOf[12] = n, n
-	yi.nextLength = 365
-	if daysIn(time.February, y+1) == 29 {
-		yi.nextLength = 366
-	}
-	total := n + 7
-	yi.month = make([]int8, 0, total)
-	yi.mday = make([]int8, 0, total)
-	yi.fromEnd = make([]int8, 0, total)
-	addMonth := func(m time.Month, days int) {
+// commonYear and leapYear are the tables of years of 365 and 366 days.
+var commonYear, leapYear = sync.OnceValue(func() *dayTables { return newDayTables(2023) }),
+	sync.OnceValue(func() *dayTables { return newDayTables(2024) })
+
+// newDayTables walks the months of year y.
+func newDayTables(y int) *dayTables {
+	t := &dayTables{}
+	add := func(m time.Month) {
+		days := daysIn(m, y)
 		for d := 1; d <= days; d++ {
-			yi.month = append(yi.month, int8(m))
-			yi.mday = append(yi.mday, int8(d))
-			yi.fromEnd = append(yi.fromEnd, int8(d-days-1))
+			t.month = append(t.month, int8(m))
+			t.mday = append(t.mday, int8(d))
+			t.fromEnd = append(t.fromEnd, int8(d-days-1))
 		}
 	}
 	for m := time.January; m <= time.December; m++ {
-		addMonth(m, daysIn(m, y))
+		t.firstOf[m-1] = len(t.month)
+		add(m)
 	}
-	// The first week of the next January.
-	addMonth(time.January, 31)
-	yi.month, yi.mday, yi.fromEnd = yi.month[:total], yi.mday[:total], yi.fromEnd[:total]
+	t.firstOf[12] = len(t.month)
+	add(time.January) // the next year's, of which a week is kept
+	end := t.firstOf[12] + 7
+	t.month, t.mday, t.fromEnd = t.month[:end], t.mday[:end], t.fromEnd[:end]
+	return t
+}
+
+// newYearInfo describes year y.
+func newYearInfo(y int) *yearInfo {
+	yi := &yearInfo{
+		year:       y,
+		length:     yearLength(y),
+		nextLength: yearLength(y + 1),
+		jan1:       mondayBased(time.Date(y, time.January, 1, 0, 0, 0, 0, time.UTC).Weekday()),
+		dayTables:  commonYear(),
+	}
+	if yi.length == 366 {
+		yi.dayTables = leapYear()
+	}
 	return yi
 }
+
+// yearLength returns how many days year y has.
+func yearLength(y int) int { return 337 + daysIn(time.February, y) }
+
+// monthLength returns how many days month m of the year has.
+func (yi *yearInfo) monthLength(m time.Month) int { return yi.firstOf[m] - yi.firstOf[m-1] }
 
 // weekday returns the weekday of day i, 0 for Monday.
 func (yi *yearInfo) weekday(i int) int { return (yi.jan1 + i) % 7 }
@@ -175,8 +196,10 @@ func easterSunday(yi *yearInfo) int {
 // rrule.Weekday does.
 func mondayBased(d time.Weekday) int { return (int(d) + 6) % 7 }
 
-func daysIn(m time.Month, year int) int {
-	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+// daysIn returns the length of month m of year y: day 32 of it is day
+// 32-length of the next.
+func daysIn(m time.Month, y int) int {
+	return 32 - time.Date(y, m, 32, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // floorMod returns a mod b in [0, b) for b > 0.
