@@ -20,13 +20,18 @@ import (
 // the rule has:
 //
 //	BYMONTH     its month is listed
-//	BYWEEKNO    its week of the year is listed (YEARLY only, by the RFC)
+//	BYWEEKNO    its week of the year is listed
 //	BYYEARDAY   its day of the year, from the start or the end, is listed
 //	BYMONTHDAY  its day of the month, from the start or the end, is listed
-//	BYDAY       its weekday is listed; with an ordinal (2TU, -1FR, YEARLY and
-//	            MONTHLY only) it is that weekday of the period (of its
-//	            month, for a YEARLY rule with BYMONTH)
+//	BYDAY       its weekday is listed; with an ordinal (2TU, -1FR) in a YEARLY
+//	            or MONTHLY rule, it is that weekday of the period (of its
+//	            month, for a YEARLY rule with BYMONTH); shorter periods
+//	            ignore ordinals
 //	BYEASTER    it is that many days from Easter Sunday (an rrule-go extension)
+//
+// Parts the table does not allow with a FREQ (BYWEEKNO outside YEARLY,
+// BYMONTHDAY in a WEEKLY rule) limit the days in the same way, as rrule-go
+// has them.
 //
 // Times of day expand a day: each kept day of a DAILY or longer period has
 // every time BYHOUR × BYMINUTE × BYSECOND makes (DTSTART's where a part is
@@ -364,7 +369,7 @@ func (w *walker) keepDay(i int) bool {
 	case len(r.bymonth) > 0 && !r.months.has(int(yi.month[i])),
 		len(r.byweekno) > 0 && !w.weekSel[i],
 		len(r.byweekday) > 0 && !r.wdays.has(yi.weekday(i)),
-		len(r.bynweekday) > 0 && w.nthSel != nil && !w.nthSel[i],
+		len(r.bynweekday) > 0 && !w.nthSel[i],
 		len(r.byeaster) > 0 && !w.easterSel[i],
 		len(r.bymonthday)+len(r.bynmonthday) > 0 && !r.monthday(int(yi.mday[i]), int(yi.fromEnd[i])),
 		len(r.byyearday) > 0 && !w.yearDayListed(i):

@@ -6,6 +6,7 @@ package recur
 // time, and a walk keeps the year it is in.
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -130,14 +131,7 @@ func weekDays(yi *yearInfo, wkst int, byweekno []int) []bool {
 			sel[i] = true
 		}
 	}
-	names := func(n int) bool {
-		for _, v := range byweekno {
-			if v == n {
-				return true
-			}
-		}
-		return false
-	}
+	names := func(n int) bool { return slices.Contains(byweekno, n) }
 	for _, n := range byweekno {
 		if n < 0 {
 			n += w.count + 1
@@ -176,8 +170,8 @@ func lastWeekBefore(yi *yearInfo, wkst int, w weeks) int {
 	return 52
 }
 
-// easterSunday returns the index of Easter Sunday in the Gregorian year y
-// (the computus of Meeus, Jones and Butcher).
+// easterSunday returns the index of Easter Sunday in yi's year, by the
+// Gregorian computus of Meeus, Jones and Butcher.
 func easterSunday(yi *yearInfo) int {
 	y := yi.year
 	golden := y % 19
