@@ -483,9 +483,10 @@ func (w *walker) next(dayRejected bool) (Cut, bool) {
 			if w.work > w.limit {
 				return CutRuleWork, true
 			}
-			w.hour += r.interval
-			w.day += w.hour / 24
-			w.hour %= 24
+			if w.hour += r.interval; w.hour >= 24 {
+				w.day += w.hour / 24
+				w.hour %= 24
+			}
 			if len(r.byhour) == 0 || r.hours.has(w.hour) {
 				break
 			}
