@@ -28,12 +28,12 @@ func (r *Rule) Never() string {
 			return fmt.Sprintf("BYSETPOS selects nothing: a period of FREQ=%v has at most %d %s", r.freq, n, what)
 		}
 	}
-	if len(r.bymonthday) > 0 || len(r.bynmonthday) > 0 {
+	if len(r.bymonthday) > 0 || len(r.bymonthdayEnd) > 0 {
 		ok := false
 		for _, m := range r.monthList() {
 			days := maxDays[m-1]
 			if slices.ContainsFunc(r.bymonthday, func(d int) bool { return d <= days }) ||
-				slices.ContainsFunc(r.bynmonthday, func(d int) bool { return -d <= days }) {
+				slices.ContainsFunc(r.bymonthdayEnd, func(d int) bool { return -d <= days }) {
 				ok = true
 				break
 			}
@@ -42,8 +42,8 @@ func (r *Rule) Never() string {
 			return "no month of BYMONTH has a day of BYMONTHDAY"
 		}
 	}
-	if len(r.bynweekday) > 0 && (r.freq == rrule.MONTHLY || len(r.bymonth) > 0) &&
-		!slices.ContainsFunc(r.bynweekday, func(d nthDay) bool { return d.n >= -5 && d.n <= 5 }) {
+	if len(r.ordinals) > 0 && (r.freq == rrule.MONTHLY || len(r.bymonth) > 0) &&
+		!slices.ContainsFunc(r.ordinals, func(d nthDay) bool { return d.n >= -5 && d.n <= 5 }) {
 		return "no month has the BYDAY ordinal weekdays (a month has at most 5 of each weekday)"
 	}
 	if r.explicit >= 2 && !r.someDate() {
@@ -116,7 +116,7 @@ func (r *Rule) someDate() bool {
 func (r *Rule) passesFixed(yi *yearInfo, i int) bool {
 	switch {
 	case len(r.byweekday) > 0 && !r.wdays.has(yi.weekday(i)),
-		len(r.bymonthday)+len(r.bynmonthday) > 0 && !r.monthday(int(yi.mday[i]), int(yi.fromEnd[i])),
+		len(r.bymonthday)+len(r.bymonthdayEnd) > 0 && !r.monthday(int(yi.mday[i]), int(yi.fromEnd[i])),
 		len(r.byyearday) > 0 && !r.yearday(i+1) && !r.yearday(i-yi.length):
 		return false
 	}

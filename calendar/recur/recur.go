@@ -105,25 +105,25 @@ var ErrFrequency = errors.New("FREQ is not expanded")
 // Rule is a recurrence rule ready to walk. It is immutable: several walks may
 // run at once.
 type Rule struct {
-	freq        rrule.Frequency
-	dtstart     time.Time
-	interval    int
-	wkst        int
-	count       int
-	until       time.Time // zero: none
-	bysetpos    []int
-	bymonth     []int
-	bymonthday  []int
-	bynmonthday []int
-	byyearday   []int
-	byweekno    []int
-	byweekday   []int
-	bynweekday  []nthDay
-	byhour      []int
-	byminute    []int
-	bysecond    []int
-	byeaster    []int
-	explicit    int // how many kinds of day filter the rule itself gave
+	freq          rrule.Frequency
+	dtstart       time.Time
+	interval      int
+	wkst          int
+	count         int
+	until         time.Time // zero: none
+	bysetpos      []int
+	bymonth       []int
+	bymonthday    []int // the positive values
+	bymonthdayEnd []int // the negative ones, counted from the month's end
+	byyearday     []int
+	byweekno      []int
+	byweekday     []int    // BYDAY without ordinals, 0 for Monday
+	ordinals      []nthDay // BYDAY with ordinals (YEARLY and MONTHLY only)
+	byhour        []int
+	byminute      []int
+	bysecond      []int
+	byeaster      []int
+	explicit      int // how many kinds of day filter the rule itself gave
 
 	// The day filters as bit sets, so that testing a day costs the same
 	// whatever the length of the lists (up to 366 values each).
@@ -228,21 +228,21 @@ func build(opt rrule.ROption) *Rule {
 		case d > 0:
 			r.bymonthday = append(r.bymonthday, d)
 		case d < 0:
-			r.bynmonthday = append(r.bynmonthday, d)
+			r.bymonthdayEnd = append(r.bymonthdayEnd, d)
 		}
 	}
 	r.byyearday = set(yeardays)
 	// Ordinals count within a month or a year; a shorter period ignores them.
 	for _, wd := range opt.Byweekday {
 		if wd.N() != 0 && r.freq <= rrule.MONTHLY {
-			r.bynweekday = append(r.bynweekday, nthDay{weekday: wd.Day(), n: wd.N()})
+			r.ordinals = append(r.ordinals, nthDay{weekday: wd.Day(), n: wd.N()})
 		} else {
 			r.byweekday = append(r.byweekday, wd.Day())
 		}
 	}
 	r.byweekday = set(r.byweekday)
-	slices.SortFunc(r.bynweekday, func(a, b nthDay) int { return cmp.Or(a.n-b.n, a.weekday-b.weekday) })
-	r.bynweekday = slices.Compact(r.bynweekday)
+	slices.SortFunc(r.ordinals, func(a, b nthDay) int { return cmp.Or(a.n-b.n, a.weekday-b.weekday) })
+	r.ordinals = slices.Compact(r.ordinals)
 
 	r.byhour = orDefault(opt.Byhour, start.Hour(), r.freq < rrule.HOURLY)
 	r.byminute = orDefault(opt.Byminute, start.Minute(), true)
@@ -254,7 +254,7 @@ func build(opt rrule.ROption) *Rule {
 	for _, v := range r.bymonthday {
 		r.mdays.add(v)
 	}
-	for _, v := range r.bynmonthday {
+	for _, v := range r.bymonthdayEnd {
 		r.nmdays.add(-v)
 	}
 	for _, v := range r.byweekday {

@@ -209,11 +209,11 @@ func (r *Rule) monthPeriod() int {
 // filters days by month and positive month day only, and no February day it
 // names depends on the leap year.
 func (r *Rule) fixedDates() bool {
-	if len(r.byweekday) > 0 || len(r.bynweekday) > 0 || len(r.byweekno) > 0 || len(r.byyearday) > 0 || len(r.byeaster) > 0 {
+	if len(r.byweekday) > 0 || len(r.ordinals) > 0 || len(r.byweekno) > 0 || len(r.byyearday) > 0 || len(r.byeaster) > 0 {
 		return false
 	}
 	feb := len(r.bymonth) == 0 || slices.Contains(r.bymonth, 2)
-	if feb && len(r.bynmonthday) > 0 {
+	if feb && len(r.bymonthdayEnd) > 0 {
 		return false
 	}
 	return !feb || !slices.ContainsFunc(r.bymonthday, func(d int) bool { return d > 28 })
@@ -233,7 +233,7 @@ func (w *walker) enter() {
 		}
 		w.nthSel = nil
 	}
-	if len(r.bynweekday) > 0 && (w.nthSel == nil || r.freq == rrule.MONTHLY && w.nthMonth != w.month) {
+	if len(r.ordinals) > 0 && (w.nthSel == nil || r.freq == rrule.MONTHLY && w.nthMonth != w.month) {
 		w.nthSel = w.nthDays()
 		w.nthMonth = w.month
 	}
@@ -271,7 +271,7 @@ func (w *walker) nthDays() []bool {
 	}
 	for _, span := range spans {
 		first, end := span[0], span[1]
-		for _, nd := range r.bynweekday {
+		for _, nd := range r.ordinals {
 			// The first such weekday of the span, then n-1 weeks on; or the
 			// last one, then -n-1 weeks back.
 			i := first + floorMod(nd.weekday-yi.weekday(first), 7) + 7*(nd.n-1)
@@ -369,9 +369,9 @@ func (w *walker) keepDay(i int) bool {
 	case len(r.bymonth) > 0 && !r.months.has(int(yi.month[i])),
 		len(r.byweekno) > 0 && !w.weekSel[i],
 		len(r.byweekday) > 0 && !r.wdays.has(yi.weekday(i)),
-		len(r.bynweekday) > 0 && !w.nthSel[i],
+		len(r.ordinals) > 0 && !w.nthSel[i],
 		len(r.byeaster) > 0 && !w.easterSel[i],
-		len(r.bymonthday)+len(r.bynmonthday) > 0 && !r.monthday(int(yi.mday[i]), int(yi.fromEnd[i])),
+		len(r.bymonthday)+len(r.bymonthdayEnd) > 0 && !r.monthday(int(yi.mday[i]), int(yi.fromEnd[i])),
 		len(r.byyearday) > 0 && !w.yearDayListed(i):
 		return false
 	}
