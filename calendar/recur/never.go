@@ -28,12 +28,12 @@ func (r *Rule) Never() string {
 			return fmt.Sprintf("BYSETPOS selects nothing: a period of FREQ=%v has at most %d %s", r.freq, n, what)
 		}
 	}
-	if len(r.bymonthday) > 0 || len(r.bynmonthday) > 0 {
+	if len(r.bymonthday) > 0 || len(r.bymonthdayEnd) > 0 {
 		ok := false
 		for _, m := range r.monthList() {
 			days := maxDays[m-1]
 			if slices.ContainsFunc(r.bymonthday, func(d int) bool { return d <= days }) ||
-				slices.ContainsFunc(r.bynmonthday, func(d int) bool { return -d <= days }) {
+				slices.ContainsFunc(r.bymonthdayEnd, func(d int) bool { return -d <= days }) {
 				ok = true
 				break
 			}
@@ -42,8 +42,8 @@ func (r *Rule) Never() string {
 			return "no month of BYMONTH has a day of BYMONTHDAY"
 		}
 	}
-	if len(r.bynweekday) > 0 && (r.freq == rrule.MONTHLY || len(r.bymonth) > 0) &&
-		!slices.ContainsFunc(r.bynweekday, func(d nthDay) bool { return d.n >= -5 && d.n <= 5 }) {
+	if len(r.ordinals) > 0 && (r.freq == rrule.MONTHLY || len(r.bymonth) > 0) &&
+		!slices.ContainsFunc(r.ordinals, func(d nthDay) bool { return d.n >= -5 && d.n <= 5 }) {
 		return "no month has the BYDAY ordinal weekdays (a month has at most 5 of each weekday)"
 	}
 	if r.explicit >= 2 && !r.someDate() {
@@ -88,41 +88,48 @@ func (r *Rule) perPeriod() int {
 }
 
 // someDate reports whether some date of some year passes the rule's month,
-// month day, year day and plain weekday filters together (leap years and
-// non-leap years starting on each weekday: 14 kinds of year).
+// month day, year day and plain weekday filters together. Years differ, for
+// these filters, only by their length and the weekday they start on: 14
+// kinds of year.
 func (r *Rule) someDate() bool {
-	starts := []int{0}
-	if len(r.byweekday) > 0 {
-		starts = []int{0, 1, 2, 3, 4, 5, 6}
-	}
-	for _, leap := range []bool{false, true} {
-		yearlen, mday, nmday, mrange := 365, mday365Mask, nmday365Mask, m365Range
-		if leap {
-			yearlen, mday, nmday, mrange = 366, mday366Mask, nmday366Mask, m366Range
-		}
-		for _, wd0 := range starts {
-			wdays := wdayMask[wd0:]
+	for _, y := range []int{2023, 2024} { // a common year and a leap year
+		yi := newYearInfo(y)
+		for start := range 7 {
+			yi.jan1 = start
 			for _, m := range r.monthList() {
-				for i := mrange[m-1]; i < mrange[m]; i++ {
-					if len(r.byweekday) > 0 && !r.wdays.has(wdays[i]) ||
-						(len(r.bymonthday) > 0 || len(r.bynmonthday) > 0) && !r.monthday(mday[i], nmday[i]) ||
-						len(r.byyearday) > 0 && !r.yearday(i+1) && !r.yearday(i-yearlen) {
-						continue
+				for i := yi.firstOf[m-1]; i < yi.firstOf[m]; i++ {
+					if r.passesFixed(yi, i) {
+						return true
 					}
-					return true
 				}
+			}
+			if len(r.byweekday) == 0 {
+				break // the weekday a year starts on does not matter
 			}
 		}
 	}
 	return false
 }
 
+// passesFixed reports whether day i of yi passes the rule's weekday, month
+// day and year day filters.
+func (r *Rule) passesFixed(yi *yearInfo, i int) bool {
+	switch {
+	case len(r.byweekday) > 0 && !r.wdays.has(yi.weekday(i)),
+		len(r.bymonthday)+len(r.bymonthdayEnd) > 0 && !r.monthday(int(yi.mday[i]), int(yi.fromEnd[i])),
+		len(r.byyearday) > 0 && !r.yearday(i+1) && !r.yearday(i-yi.length):
+		return false
+	}
+	return true
+}
+
 // hourReachable reports whether an HOURLY rule stepping interval hours from
-// hour h0 ever lands on one of byhour.
+// hour h0 ever lands on one of byhour: the hours it lands on are h0 plus the
+// multiples of gcd(interval, 24).
 func hourReachable(h0, interval int, byhour []int) bool {
-	g := gcd(interval, 24)
+	step := gcd(interval, 24)
 	for _, h := range byhour {
-		if h >= 0 && h < 24 && pymod(h-h0, g) == 0 {
+		if h >= 0 && h < 24 && floorMod(h-h0, step) == 0 {
 			return true
 		}
 	}
