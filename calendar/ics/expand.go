@@ -428,6 +428,13 @@ func walk(r *rule, loc *time.Location, lo, to time.Time, max int, b *recur.Budge
 	// and a DST shift.
 	wlo := wallOf(lo.In(loc)).Add(-3 * time.Hour)
 	wto := wallOf(to.In(loc)).Add(3 * time.Hour)
+	if r.skip != nil {
+		// The helper rule's instance is up to a month before the moved one.
+		return r.Walk(wlo.AddDate(0, -1, -1), wto, max, b, func(w time.Time) bool {
+			t, ok := r.skip.move(w)
+			return t.Before(wto) && (!ok || fn(inZone(t, loc)))
+		})
+	}
 	return r.Walk(wlo, wto, max, b, func(w time.Time) bool {
 		return w.Before(wto) && fn(inZone(w, loc))
 	})

@@ -97,6 +97,7 @@ type recurrence struct {
 type rule struct {
 	*recur.Rule
 	text string
+	skip *skip // RFC 7529 SKIP=BACKWARD or FORWARD; nil when none applies
 }
 
 // override is what a RECURRENCE-ID component adds.
@@ -256,7 +257,7 @@ func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, [
 				return
 			}
 			if tzid := comp.Props.Get(ical.PropTimezoneID); tzid != nil {
-				p.vtz[strings.TrimSpace(tzid.Value)] = comp
+				p.vtz[tzidKey(tzid.Value)] = comp
 			}
 		},
 		problem: func(w Warning) {

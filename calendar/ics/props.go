@@ -15,6 +15,7 @@ type prop struct {
 	Name   string
 	Params paramList
 	Value  string
+	line   int // the physical line it starts on
 }
 
 // Duration reads a DURATION value.
@@ -93,6 +94,7 @@ func (p *parser) eventProps(b block) props {
 			p.warn(l.no, "ignored malformed line in %s: %v", b.name, err)
 			continue
 		}
+		pr.line = l.no
 		ps = append(ps, pr)
 	}
 	return ps
