@@ -432,7 +432,7 @@ func walk(r *rule, loc *time.Location, lo, to time.Time, max int, b *recur.Budge
 		// The helper rule's instance is up to a month before the moved one.
 		return r.Walk(wlo.AddDate(0, -1, -1), wto, max, b, func(w time.Time) bool {
 			t, ok := r.skip.move(w)
-			return t.Before(wto) && (!ok || fn(inZone(t, loc)))
+			return ok && t.Before(wto) && fn(inZone(t, loc))
 		})
 	}
 	return r.Walk(wlo, wto, max, b, func(w time.Time) bool {

@@ -2,6 +2,7 @@ package ics
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/teambition/rrule-go"
@@ -61,6 +62,17 @@ func (s *skip) helper(opt rrule.ROption) *rrule.ROption {
 	y, m, _ := opt.Dtstart.Date()
 	h, mi, sec := opt.Dtstart.Clock()
 	opt.Dtstart = time.Date(y, m, 1, h, mi, sec, 0, time.UTC)
+	if t, _ := s.move(opt.Dtstart); t.Before(s.dtstart) && (len(opt.Bymonth) == 0 || slices.Contains(opt.Bymonth, int(m))) {
+		// DTSTART is after the rule's day in its month (the 31st, with
+		// BYMONTHDAY=30): that month's instance is before DTSTART, which
+		// the rule does not have nor count (RFC 5545 §3.3.10), so the
+		// helper starts a period later.
+		if opt.Freq == rrule.YEARLY {
+			opt.Dtstart = opt.Dtstart.AddDate(max(opt.Interval, 1), 0, 0)
+		} else {
+			opt.Dtstart = opt.Dtstart.AddDate(0, max(opt.Interval, 1), 0)
+		}
+	}
 	opt.Bymonthday = []int{1}
 	opt.Until = time.Time{}
 	return &opt
