@@ -59,8 +59,8 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 		v.seq = int32(max(min(n, 1<<30), -1<<30))
 	}
 
-	rec := &recurrence{}
-	for _, prop := range props.Values(ical.PropRecurrenceRule) {
+	var rec recurrence // on the stack: most events have none
+	for prop := range props.Values(ical.PropRecurrenceRule) {
 		if strings.TrimSpace(prop.Value) == "" {
 			continue // "RRULE:" with nothing after it, as some exporters write
 		}
@@ -77,7 +77,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 		}
 		rec.rules = append(rec.rules, r)
 	}
-	for _, prop := range props.Values("EXRULE") {
+	for prop := range props.Values("EXRULE") {
 		r, err := p.rule("EXRULE", prop.Value, st, prop.line)
 		var unused *unusedRule
 		if errors.As(err, &unused) {
@@ -90,7 +90,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 		}
 		rec.exrules = append(rec.exrules, r)
 	}
-	for _, prop := range props.Values(ical.PropRecurrenceDates) {
+	for prop := range props.Values(ical.PropRecurrenceDates) {
 		for _, val := range strings.Split(prop.Value, ",") {
 			rd, err := p.rdate(strings.TrimSpace(val), prop.Params, st, line)
 			if err != nil {
@@ -100,7 +100,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 			rec.rdates = append(rec.rdates, rd)
 		}
 	}
-	for _, prop := range props.Values(ical.PropExceptionDates) {
+	for prop := range props.Values(ical.PropExceptionDates) {
 		for _, val := range strings.Split(prop.Value, ",") {
 			s, err := p.stamp(strings.TrimSpace(val), prop.Params, line)
 			if err != nil {
@@ -115,9 +115,12 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 	}
 
 	if len(rec.rules) > 0 || len(rec.exrules) > 0 || len(rec.rdates) > 0 || len(rec.exdates) > 0 {
-		v.rec = rec
+		kept := rec
+		v.rec = &kept
 	}
-	v.info = p.pack(p.fields(props))
+	ev := p.fields(props)
+	v.info = p.pack(ev)
+	p.atts = ev.Attendees[:0]
 	return v, nil
 }
 
@@ -379,7 +382,8 @@ func (p *parser) rdate(val string, params paramList, st stamp, line int) (rdate,
 
 // fields reads everything about an event but its times.
 func (p *parser) fields(props props) calendar.Event {
-	ev := calendar.Event{Status: calendar.StatusConfirmed}
+	// The attendees are a scratch list: pack makes the list kept.
+	ev := calendar.Event{Status: calendar.StatusConfirmed, Attendees: p.atts[:0]}
 	if s := props.Get(ical.PropSummary); s != nil {
 		ev.Summary = unescapeText(s.Value)
 	}
@@ -417,7 +421,7 @@ func (p *parser) fields(props props) calendar.Event {
 		ev.Organizer = email(o.Value)
 		orgName = unescapeText(o.Params.Get(ical.ParamCommonName))
 	}
-	for _, a := range props.Values(ical.PropAttendee) {
+	for a := range props.Values(ical.PropAttendee) {
 		addr := email(a.Value)
 		if addr == "" || ev.Attendee(addr) != nil {
 			continue

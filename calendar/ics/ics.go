@@ -222,7 +222,9 @@ type parser struct {
 	strs     map[string]string              // interned text: titles and people repeat a lot
 	lists    map[string][]calendar.Attendee // interned attendee lists, by internAttendees' key
 	key      []byte
-	props    props // reused by eventProps
+	props    props               // reused by eventProps
+	params   paramList           // reused by eventProps: the parameters of props
+	atts     []calendar.Attendee // reused by fields
 	// zoneBudget bounds the walks of the feed's VTIMEZONE rules.
 	zoneBudget *recur.Budget
 }
