@@ -320,6 +320,7 @@ func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, [
 	var decoded []*vevent
 	second := &splitter{
 		keep: func(name string) bool { return name == "VEVENT" },
+		drop: unusedEventLine,
 		prop: func(line) {},
 		block: func(b block) {
 			v, err := p.decodeEvent(b)

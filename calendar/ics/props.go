@@ -190,3 +190,34 @@ func upper(s string) string {
 	}
 	return s
 }
+
+// eventNames are the properties of a VEVENT sideways reads (decodeEvent,
+// fields).
+var eventNames = map[string]bool{
+	"UID": true, "DTSTART": true, "DTEND": true, "DURATION": true, "RECURRENCE-ID": true,
+	"SEQUENCE": true, "RRULE": true, "EXRULE": true, "RDATE": true, "EXDATE": true,
+	"SUMMARY": true, "STATUS": true, "TRANSP": true, "X-MICROSOFT-CDO-BUSYSTATUS": true,
+	"X-SIDEWAYS": true, "X-SIDEWAYS-PEER": true, "ORGANIZER": true, "ATTENDEE": true,
+}
+
+// unusedEventLine says whether a content line of a VEVENT is one sideways
+// does not read: a line of a nested component (VALARM), or a well-formed
+// property it has no use for (DTSTAMP, DESCRIPTION, LOCATION, …). Those are
+// never made strings, which saves a good part of the garbage a feed makes.
+// Lines that do not start like a property are kept, to be reported.
+func unusedEventLine(text []byte, depth int) bool {
+	if depth > 0 {
+		return true
+	}
+	i := 0
+	for i < len(text) && isNameByte(text[i]) {
+		i++
+	}
+	if i == 0 || i == len(text) || text[i] != ':' && text[i] != ';' {
+		return false
+	}
+	if eventNames[string(text[:i])] {
+		return false
+	}
+	return !eventNames[strings.ToUpper(string(text[:i]))]
+}
