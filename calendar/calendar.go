@@ -65,6 +65,10 @@ type Attendee struct {
 	// resource attendees). Resources are not people and never make a meeting a group.
 	Resource bool
 	Optional bool
+	// Implied is true for an attendee the source does not list but sideways
+	// adds: an ICS event's organizer, when the exporter left them out of the
+	// attendees (they attend their own meeting).
+	Implied bool
 }
 
 // Event is one occurrence of a calendar entry: a single event, or one instance of a

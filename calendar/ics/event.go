@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
-	"github.com/teambition/rrule-go"
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/calendar/recur"
@@ -60,12 +59,12 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 		v.seq = int32(max(min(n, 1<<30), -1<<30))
 	}
 
-	rec := &recurrence{}
-	for _, prop := range props.Values(ical.PropRecurrenceRule) {
+	var rec recurrence // on the stack: most events have none
+	for prop := range props.Values(ical.PropRecurrenceRule) {
 		if strings.TrimSpace(prop.Value) == "" {
 			continue // "RRULE:" with nothing after it, as some exporters write
 		}
-		r, err := p.rule(prop.Value, st)
+		r, err := p.rule("RRULE", prop.Value, st, prop.line)
 		var unused *unusedRule
 		if errors.As(err, &unused) {
 			// The event is still there: RFC 5545 §3.8.5.3 makes DTSTART its
@@ -78,8 +77,8 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 		}
 		rec.rules = append(rec.rules, r)
 	}
-	for _, prop := range props.Values("EXRULE") {
-		r, err := p.rule(prop.Value, st)
+	for prop := range props.Values("EXRULE") {
+		r, err := p.rule("EXRULE", prop.Value, st, prop.line)
 		var unused *unusedRule
 		if errors.As(err, &unused) {
 			p.warn(line, "ignored EXRULE %s: it %s", quoteRule(prop.Value), unused.why)
@@ -91,7 +90,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 		}
 		rec.exrules = append(rec.exrules, r)
 	}
-	for _, prop := range props.Values(ical.PropRecurrenceDates) {
+	for prop := range props.Values(ical.PropRecurrenceDates) {
 		for _, val := range strings.Split(prop.Value, ",") {
 			rd, err := p.rdate(strings.TrimSpace(val), prop.Params, st, line)
 			if err != nil {
@@ -101,7 +100,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 			rec.rdates = append(rec.rdates, rd)
 		}
 	}
-	for _, prop := range props.Values(ical.PropExceptionDates) {
+	for prop := range props.Values(ical.PropExceptionDates) {
 		for _, val := range strings.Split(prop.Value, ",") {
 			s, err := p.stamp(strings.TrimSpace(val), prop.Params, line)
 			if err != nil {
@@ -116,9 +115,12 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 	}
 
 	if len(rec.rules) > 0 || len(rec.exrules) > 0 || len(rec.rdates) > 0 || len(rec.exdates) > 0 {
-		v.rec = rec
+		kept := rec
+		v.rec = &kept
 	}
-	v.info = p.pack(p.fields(props))
+	ev := p.fields(props)
+	v.info = p.pack(ev)
+	p.atts = ev.Attendees[:0]
 	return v, nil
 }
 
@@ -180,6 +182,13 @@ func (p *parser) duration(props props, st stamp, line int) (time.Duration, error
 		if d < 0 {
 			p.warn(line, "negative DURATION; using the default length")
 			return def, nil
+		}
+		if st.date {
+			// An all-day event lasts whole days, at least one: "PT0S" and
+			// "PT5H" (libical, Connect Daily) are that day, and a part of a day
+			// more counts as a day. RFC 5545 §3.8.2.5: with a DATE DTSTART,
+			// DURATION "MUST be specified as a dur-day or dur-week value".
+			return max(def, (d+def-1)/def*def), nil
 		}
 		return d, nil
 	}
@@ -257,8 +266,11 @@ func (p *parser) zone(tzid string, line int) *time.Location {
 }
 
 func (p *parser) fromVTimezone(tzid string, line int) *time.Location {
-	vtz := p.vtz[strings.TrimSpace(tzid)]
+	vtz := p.vtz[tzidKey(tzid)]
 	if vtz == nil {
+		if loc, ok := windowsDisplayZone(tzid); ok {
+			return loc
+		}
 		if secs, ok := displayOffset(tzid); ok {
 			p.warn(line, "unknown time zone %q (no VTIMEZONE); using its offset all year", tzid)
 			return time.FixedZone(tzid, secs)
@@ -338,91 +350,6 @@ func parseOffset(s string) (int, bool) {
 	return n, true
 }
 
-// rule builds a recurrence rule anchored at DTSTART, on wall clocks (see
-// wallOf): expand it with walk, in the zone of DTSTART. UNTIL is read the way
-// python-dateutil and recurring_ical_events read it, so both agree on the last
-// instance: in the floating zone for a floating series, as a date for an all-day
-// series, and otherwise as UTC (a date UNTIL meaning its midnight UTC). A rule
-// that is not expanded (MINUTELY, SECONDLY) or can be seen never to match is an
-// *unusedRule.
-func (p *parser) rule(value string, st stamp) (*rule, error) {
-	var parts []string
-	var until string
-	for _, part := range strings.Split(strings.TrimSpace(value), ";") {
-		k, v, _ := strings.Cut(part, "=")
-		switch strings.ToUpper(strings.TrimSpace(k)) {
-		case "":
-			continue
-		case "UNTIL":
-			until = strings.TrimSpace(v)
-			continue
-		}
-		parts = append(parts, part)
-	}
-	opt, err := rrule.StrToROption(strings.Join(parts, ";"))
-	if err != nil {
-		return nil, err
-	}
-	if opt.Freq == rrule.MINUTELY || opt.Freq == rrule.SECONDLY {
-		// Meetings do not repeat by the minute.
-		return nil, &unusedRule{fmt.Sprintf("is not expanded (FREQ=%v)", opt.Freq)}
-	}
-	if until != "" {
-		u, err := untilTime(until, st)
-		if err != nil {
-			return nil, err
-		}
-		opt.Until = wallOf(u.In(st.t.Location()))
-	}
-	opt.Dtstart = wallOf(st.t)
-	r, err := recur.New(*opt)
-	if err != nil {
-		return nil, err
-	}
-	if why := r.Never(); why != "" {
-		return nil, &unusedRule{"never matches (" + why + ")"}
-	}
-	return &rule{Rule: r, text: p.intern(strings.TrimSpace(value))}, nil
-}
-
-// unusedRule is a rule the event is kept without: why says why.
-type unusedRule struct{ why string }
-
-func (e *unusedRule) Error() string { return e.why }
-
-// quoteRule quotes a rule for a warning, cut short when long.
-func quoteRule(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 100 {
-		s = s[:97] + "..."
-	}
-	return strconv.Quote(s)
-}
-
-func untilTime(s string, st stamp) (time.Time, error) {
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "Z"), "z")
-	bad := fmt.Errorf("bad UNTIL %q", s)
-	if len(s) < 8 {
-		return time.Time{}, bad
-	}
-	loc := time.UTC
-	if st.floating {
-		loc = st.t.Location()
-	}
-	if st.date {
-		s = s[:8]
-	}
-	layout := "20060102T150405"
-	if len(s) == 8 {
-		layout = "20060102"
-	}
-	t, err := time.ParseInLocation(layout, s, loc)
-	if err != nil {
-		return time.Time{}, bad
-	}
-	return t, nil
-}
-
 // rdate reads one RDATE value: a date, a date-time or a PERIOD (start/end or
 // start/duration).
 func (p *parser) rdate(val string, params paramList, st stamp, line int) (rdate, error) {
@@ -455,7 +382,8 @@ func (p *parser) rdate(val string, params paramList, st stamp, line int) (rdate,
 
 // fields reads everything about an event but its times.
 func (p *parser) fields(props props) calendar.Event {
-	ev := calendar.Event{Status: calendar.StatusConfirmed}
+	// The attendees are a scratch list: pack makes the list kept.
+	ev := calendar.Event{Status: calendar.StatusConfirmed, Attendees: p.atts[:0]}
 	if s := props.Get(ical.PropSummary); s != nil {
 		ev.Summary = unescapeText(s.Value)
 	}
@@ -493,7 +421,7 @@ func (p *parser) fields(props props) calendar.Event {
 		ev.Organizer = email(o.Value)
 		orgName = unescapeText(o.Params.Get(ical.ParamCommonName))
 	}
-	for _, a := range props.Values(ical.PropAttendee) {
+	for a := range props.Values(ical.PropAttendee) {
 		addr := email(a.Value)
 		if addr == "" || ev.Attendee(addr) != nil {
 			continue
@@ -518,7 +446,7 @@ func (p *parser) fields(props props) calendar.Event {
 	// Exporters often leave the organizer out of the attendee list; they attend.
 	if len(ev.Attendees) > 0 && ev.Organizer != "" && ev.Attendee(ev.Organizer) == nil {
 		ev.Attendees = append(ev.Attendees, calendar.Attendee{
-			Email: ev.Organizer, Name: orgName, PartStat: calendar.PartStatAccepted,
+			Email: ev.Organizer, Name: orgName, PartStat: calendar.PartStatAccepted, Implied: true,
 		})
 	}
 	return ev

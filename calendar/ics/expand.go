@@ -38,8 +38,11 @@ func (c *Calendar) Occurrences(from, to time.Time) ([]calendar.Event, []Warning)
 	}
 	x := &expansion{limits: limits, budget: recur.NewBudget(limits), level: limits.RuleInstances, feed: feedName(c.name)}
 	w := c.window(from, to)
-	var out []calendar.Event
-	for _, m := range c.cheapestFirst(from, to) {
+	// The occurrences are gathered as small references and made into
+	// calendar.Events once, in a slice of their exact number: growing a slice
+	// of Events by appending leaves several times their size in garbage.
+	var out []occRef
+	c.cheapestFirst(from, to, func(m *vevent) {
 		var ovs map[int64]*vevent
 		var future []*vevent
 		if m.uid != "" {
@@ -47,7 +50,7 @@ func (c *Calendar) Occurrences(from, to time.Time) ([]calendar.Event, []Warning)
 		}
 		start := len(out)
 		x.capped = noCut
-		out = m.expand(c.name, w, ovs, future, out, x)
+		out = m.expand(w, ovs, future, out, x)
 		if m.recurring() {
 			x.series = append(x.series, segment{m: m, start: start, n: len(out) - start, cut: x.capped})
 			x.kept += len(out) - start
@@ -55,49 +58,55 @@ func (c *Calendar) Occurrences(from, to time.Time) ([]calendar.Event, []Warning)
 				out = x.share(out)
 			}
 		}
-	}
+	})
 	x.finish()
 	for _, byID := range c.overrides {
 		for _, o := range byID {
 			if w.overlaps(o.st.date, o.st.t, o.st.t.Add(o.dur)) {
-				out = append(out, o.instance(c.name, o, o.st.t, o.dur, o.ov.recurID))
+				out = append(out, o.instance(o, o.st.t, o.dur, o.ov.recurID))
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b calendar.Event) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.UID, b.UID), a.RecurrenceID.Compare(b.RecurrenceID))
+	slices.SortStableFunc(out, func(a, b occRef) int {
+		return cmp.Or(a.start.Compare(b.start), cmp.Compare(a.m.uid, b.m.uid), a.recurID.Compare(b.recurID))
 	})
-	return out, x.warns
+	evs := make([]calendar.Event, len(out))
+	for i, r := range out {
+		evs[i] = r.event(c.name)
+	}
+	return evs, x.warns
 }
 
-// cheapestFirst returns the masters in the order to expand them: single
-// events, then series by the work their rules are expected to take, so that
-// a spent work budget cuts the most expensive series, wherever they stand in
-// the feed.
-func (c *Calendar) cheapestFirst(from, to time.Time) []*vevent {
+// cheapestFirst calls fn with the masters in the order to expand them: those
+// without rules (single events, RDATE-only series), then series by the work
+// their rules are expected to take, so that a spent work budget cuts the most
+// expensive series, wherever they stand in the feed. Only the series are
+// sorted: a feed is mostly single events.
+func (c *Calendar) cheapestFirst(from, to time.Time, fn func(*vevent)) {
 	type costed struct {
 		m    *vevent
 		cost float64
 	}
 	wfrom, wto := wallOf(from), wallOf(to)
-	all := make([]costed, len(c.masters))
-	for i, m := range c.masters {
-		all[i].m = m
-		if m.rec != nil {
-			for _, r := range m.rec.rules {
-				all[i].cost += r.Cost(wfrom, wto)
-			}
-			for _, r := range m.rec.exrules {
-				all[i].cost += r.Cost(wfrom, wto)
-			}
+	var series []costed
+	for _, m := range c.masters {
+		if m.rec == nil || len(m.rec.rules) == 0 && len(m.rec.exrules) == 0 {
+			fn(m)
+			continue
 		}
+		s := costed{m: m}
+		for _, r := range m.rec.rules {
+			s.cost += r.Cost(wfrom, wto)
+		}
+		for _, r := range m.rec.exrules {
+			s.cost += r.Cost(wfrom, wto)
+		}
+		series = append(series, s)
 	}
-	slices.SortStableFunc(all, func(a, b costed) int { return cmp.Compare(a.cost, b.cost) })
-	order := make([]*vevent, len(all))
-	for i, a := range all {
-		order[i] = a.m
+	slices.SortStableFunc(series, func(a, b costed) int { return cmp.Compare(a.cost, b.cost) })
+	for _, s := range series {
+		fn(s.m)
 	}
-	return order
 }
 
 // expansion is the state of one Occurrences call: its budget, the share each
@@ -202,7 +211,7 @@ func (x *expansion) finish() {
 // FeedInstances (leaving room for the next ones), each keeping its earliest
 // instances, and lowers level so later series are cut alike. out is compacted
 // in place.
-func (x *expansion) share(out []calendar.Event) []calendar.Event {
+func (x *expansion) share(out []occRef) []occRef {
 	counts := make([]int, len(x.series))
 	for i, s := range x.series {
 		counts[i] = s.n
@@ -217,7 +226,7 @@ func (x *expansion) share(out []calendar.Event) []calendar.Event {
 		seg := out[s.start : s.start+s.n]
 		rd = s.start + s.n
 		if s.n > level {
-			slices.SortFunc(seg, func(a, b calendar.Event) int { return a.Start.Compare(b.Start) })
+			slices.SortFunc(seg, func(a, b occRef) int { return a.start.Compare(b.start) })
 			s.cut = sharedCut
 			seg = seg[:level]
 		}
@@ -274,10 +283,25 @@ func (w window) overlaps(allDay bool, start, end time.Time) bool {
 
 // instance makes the occurrence of v starting at start, with the fields of
 // tmpl (v itself, or a THISANDFUTURE override of v).
-func (v *vevent) instance(calName string, tmpl *vevent, start time.Time, dur time.Duration, recurID time.Time) calendar.Event {
+func (v *vevent) instance(tmpl *vevent, start time.Time, dur time.Duration, recurID time.Time) occRef {
+	return occRef{m: v, tmpl: tmpl, start: start, dur: dur, recurID: recurID}
+}
+
+// occRef is an occurrence before it is made a calendar.Event: a quarter of
+// its size.
+type occRef struct {
+	m, tmpl *vevent
+	start   time.Time
+	dur     time.Duration
+	recurID time.Time
+}
+
+// event makes the occurrence r refers to.
+func (r occRef) event(calName string) calendar.Event {
+	v, tmpl, start, dur := r.m, r.tmpl, r.start, r.dur
 	in := &tmpl.info
 	return calendar.Event{
-		Calendar: calName, UID: v.uid, RecurrenceID: recurID,
+		Calendar: calName, UID: v.uid, RecurrenceID: r.recurID,
 		Start: start, End: start.Add(dur), AllDay: tmpl.st.date, Floating: tmpl.st.floating,
 		Status: statuses[in.status], Summary: in.summary, Transparent: in.transparent,
 		Organizer: in.organizer, Attendees: in.attendees[:len(in.attendees):len(in.attendees)],
@@ -290,7 +314,7 @@ func (v *vevent) instance(calName string, tmpl *vevent, start time.Time, dur tim
 // THISANDFUTURE overrides of v, sorted: an instance after one of them is moved
 // by as much as that override moved its own instance, takes its length, and
 // takes its fields.
-func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future []*vevent, out []calendar.Event, x *expansion) (result []calendar.Event) {
+func (v *vevent) expand(w window, ovs map[int64]*vevent, future []*vevent, out []occRef, x *expansion) (result []occRef) {
 	// Last resort: a series that cannot be expanded is left out, not the feed.
 	n := len(out)
 	defer func() {
@@ -303,7 +327,7 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 			return out
 		}
 		if w.overlaps(v.st.date, v.st.t, v.st.t.Add(v.dur)) {
-			out = append(out, v.instance(calName, v, v.st.t, v.dur, time.Time{}))
+			out = append(out, v.instance(v, v.st.t, v.dur, time.Time{}))
 		}
 		return out
 	}
@@ -400,7 +424,7 @@ func (v *vevent) expand(calName string, w window, ovs map[int64]*vevent, future 
 				x.capAt(x.level) // several rules and RDATEs together: the earliest are kept
 				break
 			}
-			out = append(out, v.instance(calName, tmpl, start, dur, in.t.UTC()))
+			out = append(out, v.instance(tmpl, start, dur, in.t.UTC()))
 			emitted++
 		}
 	}
@@ -428,6 +452,13 @@ func walk(r *rule, loc *time.Location, lo, to time.Time, max int, b *recur.Budge
 	// and a DST shift.
 	wlo := wallOf(lo.In(loc)).Add(-3 * time.Hour)
 	wto := wallOf(to.In(loc)).Add(3 * time.Hour)
+	if r.skip != nil {
+		// The helper rule's instance is up to a month before the moved one.
+		return r.Walk(wlo.AddDate(0, -1, -1), wto, max, b, func(w time.Time) bool {
+			t, ok := r.skip.move(w)
+			return ok && t.Before(wto) && fn(inZone(t, loc))
+		})
+	}
 	return r.Walk(wlo, wto, max, b, func(w time.Time) bool {
 		return w.Before(wto) && fn(inZone(w, loc))
 	})

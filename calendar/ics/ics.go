@@ -15,6 +15,7 @@ package ics
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -97,6 +98,7 @@ type recurrence struct {
 type rule struct {
 	*recur.Rule
 	text string
+	skip *skip // RFC 7529 SKIP=BACKWARD or FORWARD; nil when none applies
 }
 
 // override is what a RECURRENCE-ID component adds.
@@ -138,13 +140,43 @@ func (p *parser) pack(ev calendar.Event) info {
 		transparent: ev.Transparent,
 	}
 	if len(ev.Attendees) > 0 {
-		in.attendees = make([]calendar.Attendee, len(ev.Attendees))
-		for i, a := range ev.Attendees {
-			a.Email, a.Name, a.PartStat = p.intern(a.Email), p.intern(a.Name), calendar.PartStat(p.intern(string(a.PartStat)))
-			in.attendees[i] = a
-		}
+		in.attendees = p.internAttendees(ev.Attendees)
 	}
 	return in
+}
+
+// internAttendees returns a copy of as, one per distinct list in the feed:
+// the same people meet again and again, and their lists are most of an
+// event's memory. Nothing changes a list once made (occurrences get it with
+// its capacity cut, so an append copies).
+func (p *parser) internAttendees(as []calendar.Attendee) []calendar.Attendee {
+	b := p.key[:0]
+	for _, a := range as {
+		b = append(b, a.Email...)
+		b = append(b, 0)
+		b = append(b, a.Name...)
+		b = append(b, 0)
+		b = append(b, a.PartStat...)
+		b = append(b, 0, flag(a.Resource), flag(a.Optional), flag(a.Implied))
+	}
+	p.key = b
+	if list, ok := p.lists[string(b)]; ok {
+		return list
+	}
+	list := make([]calendar.Attendee, len(as))
+	for i, a := range as {
+		a.Email, a.Name, a.PartStat = p.intern(a.Email), p.intern(a.Name), calendar.PartStat(p.intern(string(a.PartStat)))
+		list[i] = a
+	}
+	p.lists[string(b)] = list
+	return list
+}
+
+func flag(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // rdate is one RDATE: an extra instance, with its own length when it was a PERIOD.
@@ -187,8 +219,12 @@ type parser struct {
 	zones    map[string]*time.Location
 	xwr      *time.Location
 	warnings []Warning
-	strs     map[string]string // interned text: titles and people repeat a lot
-	props    props             // reused by eventProps
+	strs     map[string]string              // interned text: titles and people repeat a lot
+	lists    map[string][]calendar.Attendee // interned attendee lists, by internAttendees' key
+	key      []byte
+	props    props               // reused by eventProps
+	params   paramList           // reused by eventProps: the parameters of props
+	atts     []calendar.Attendee // reused by fields
 	// zoneBudget bounds the walks of the feed's VTIMEZONE rules.
 	zoneBudget *recur.Budget
 }
@@ -224,6 +260,7 @@ func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, [
 		vtz:      map[string]*ical.Component{},
 		zones:    map[string]*time.Location{},
 		strs:     map[string]string{},
+		lists:    map[string][]calendar.Attendee{},
 	}
 	if p.floating == nil {
 		p.floating = time.UTC
@@ -256,7 +293,7 @@ func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, [
 				return
 			}
 			if tzid := comp.Props.Get(ical.PropTimezoneID); tzid != nil {
-				p.vtz[strings.TrimSpace(tzid.Value)] = comp
+				p.vtz[tzidKey(tzid.Value)] = comp
 			}
 		},
 		problem: func(w Warning) {
@@ -283,6 +320,7 @@ func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, [
 	var decoded []*vevent
 	second := &splitter{
 		keep: func(name string) bool { return name == "VEVENT" },
+		drop: unusedEventLine,
 		prop: func(line) {},
 		block: func(b block) {
 			v, err := p.decodeEvent(b)
@@ -305,30 +343,57 @@ func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, [
 
 // group sorts decoded events into series masters and overrides. A UID sent more
 // than once keeps the copy with the highest SEQUENCE (the later one on a tie),
-// as an updated invitation replaces the old one.
+// as an updated invitation replaces the old one, in the place of its first
+// copy. The masters are matched by sorting rather than with a map by UID,
+// which would cost several times as much memory as the sort for a large feed.
 func group(decoded []*vevent) *Calendar {
 	c := &Calendar{overrides: map[string]map[int64]*vevent{}, future: map[string][]*vevent{}}
-	masters := map[string]*vevent{}
-	var order []*vevent
-	for _, v := range decoded {
-		if v.ov != nil && v.uid != "" {
-			continue
+	// byUID: the positions of the masters with a UID, by UID then position.
+	var byUID []int32
+	for i, v := range decoded {
+		if v.ov == nil && v.uid != "" {
+			byUID = append(byUID, int32(i))
 		}
-		if v.uid == "" {
-			order = append(order, v)
-			continue
-		}
-		old := masters[v.uid]
-		if old == nil {
-			order = append(order, v)
-		} else if v.seq < old.seq {
-			continue
-		}
-		masters[v.uid] = v
 	}
-	for _, v := range order {
-		if v.uid != "" {
-			v = masters[v.uid]
+	slices.SortFunc(byUID, func(a, b int32) int {
+		return cmp.Or(strings.Compare(decoded[a].uid, decoded[b].uid), cmp.Compare(a, b))
+	})
+	// winner[i] is the copy kept for a UID sent more than once and first
+	// seen at i; later copies are dropped.
+	winner := map[int32]*vevent{}
+	dropped := make([]bool, len(decoded))
+	var uids []*vevent // the kept master of each UID, sorted by UID
+	for i := 0; i < len(byUID); {
+		j := i
+		best := decoded[byUID[i]]
+		for j+1 < len(byUID) && decoded[byUID[j+1]].uid == best.uid {
+			j++
+			if v := decoded[byUID[j]]; v.seq >= best.seq {
+				best = v
+			}
+		}
+		if j > i {
+			winner[byUID[i]] = best
+			for _, k := range byUID[i+1 : j+1] {
+				dropped[k] = true
+			}
+		}
+		uids = append(uids, best)
+		i = j + 1
+	}
+	master := func(uid string) *vevent {
+		k, ok := slices.BinarySearchFunc(uids, uid, func(v *vevent, uid string) int { return strings.Compare(v.uid, uid) })
+		if !ok {
+			return nil
+		}
+		return uids[k]
+	}
+	for i, v := range decoded {
+		if v.ov != nil && v.uid != "" || dropped[i] {
+			continue
+		}
+		if w, ok := winner[int32(i)]; ok {
+			v = w
 		}
 		c.masters = append(c.masters, v)
 	}
@@ -337,7 +402,7 @@ func group(decoded []*vevent) *Calendar {
 			continue
 		}
 		key := v.ov.rid.t
-		if m := masters[v.uid]; m != nil {
+		if m := master(v.uid); m != nil {
 			key = conformRID(v.ov.rid, m.st)
 		}
 		v.ov.recurID = key.UTC()
@@ -353,7 +418,7 @@ func group(decoded []*vevent) *Calendar {
 	}
 	for uid, byID := range c.overrides {
 		for _, v := range byID {
-			if v.ov.future && masters[uid] != nil {
+			if v.ov.future && master(uid) != nil {
 				c.future[uid] = append(c.future[uid], v)
 			}
 		}

@@ -183,8 +183,11 @@ type splitter struct {
 	prop    func(line)
 	block   func(block)
 	problem func(Warning) // structural problems (no Feed set)
-	sawCal  bool
-	buf     []line // the lines of the block being read, reused: block must not keep them
+	// drop, when set, says which content lines (not BEGIN or END) of a kept
+	// component need not be collected: depth is their nesting in it.
+	drop   func(text []byte, depth int) bool
+	sawCal bool
+	buf    []line // the lines of the block being read, reused: block must not keep them
 }
 
 func (sp *splitter) run(lx *lexer) {
@@ -209,6 +212,9 @@ func (sp *splitter) run(lx *lexer) {
 			break
 		}
 		kind, name := beginEnd(text)
+		if kind == "" && cur != nil && keep && sp.drop != nil && sp.drop(text, depth) {
+			continue
+		}
 		l.no, l.text = no, ""
 		if kind != "" || cur == nil || keep {
 			// Text is made only of the lines someone reads: a pass skips

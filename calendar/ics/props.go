@@ -3,6 +3,7 @@ package ics
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ type prop struct {
 	Name   string
 	Params paramList
 	Value  string
+	line   int // the physical line it starts on
 }
 
 // Duration reads a DURATION value.
@@ -53,15 +55,15 @@ func (ps props) Get(name string) *prop {
 	return nil
 }
 
-// Values returns every property called name (upper case).
-func (ps props) Values(name string) []prop {
-	var out []prop
-	for _, p := range ps {
-		if p.Name == name {
-			out = append(out, p)
+// Values yields every property called name (upper case).
+func (ps props) Values(name string) iter.Seq[*prop] {
+	return func(yield func(*prop) bool) {
+		for i := range ps {
+			if ps[i].Name == name && !yield(&ps[i]) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // eventProps reads the properties of a VEVENT (not those of its VALARMs). A
@@ -74,7 +76,8 @@ func (ps props) Values(name string) []prop {
 // keep it, and text kept from it is copied (interned, cloned) first.
 func (p *parser) eventProps(b block) props {
 	ps := p.props[:0]
-	defer func() { p.props = ps[:0] }()
+	params := p.params[:0]
+	defer func() { p.props, p.params = ps[:0], params[:0] }()
 	depth := 0
 	for _, l := range b.lines[1:] {
 		switch kind, _ := beginEnd(l.text); kind {
@@ -88,11 +91,14 @@ func (p *parser) eventProps(b block) props {
 		if depth > 0 {
 			continue
 		}
-		pr, err := contentLine(l.text)
+		var pr prop
+		var err error
+		pr, params, err = contentLine(l.text, params)
 		if err != nil {
 			p.warn(l.no, "ignored malformed line in %s: %v", b.name, err)
 			continue
 		}
+		pr.line = l.no
 		ps = append(ps, pr)
 	}
 	return ps
@@ -102,22 +108,25 @@ var errNoColon = errors.New("malformed content line: missing colon")
 
 // contentLine splits an unfolded content line (RFC 5545 §3.1) into its name
 // (upper-cased), parameters (names upper-cased, values unquoted, several
-// values split at commas outside quotes) and value.
-func contentLine(s string) (prop, error) {
+// values split at commas outside quotes) and value. The parameters are
+// appended to buf, which is returned (the event's properties share one
+// buffer); the prop's Params are the ones appended.
+func contentLine(s string, buf paramList) (prop, paramList, error) {
+	start := len(buf)
 	i := 0
 	for i < len(s) && isNameByte(s[i]) {
 		i++
 	}
 	if i == 0 {
 		if strings.IndexByte(s, ':') < 0 {
-			return prop{}, errNoColon
+			return prop{}, buf[:start], errNoColon
 		}
-		return prop{}, errors.New("malformed content line: no property name")
+		return prop{}, buf[:start], errors.New("malformed content line: no property name")
 	}
 	pr := prop{Name: upper(s[:i])}
 	for i < len(s) && s[i] == ';' {
 		if i > maxParams {
-			return prop{}, fmt.Errorf("parameters longer than %d bytes", maxParams)
+			return prop{}, buf[:start], fmt.Errorf("parameters longer than %d bytes", maxParams)
 		}
 		i++
 		j := i
@@ -126,9 +135,9 @@ func contentLine(s string) (prop, error) {
 		}
 		if j == i || j == len(s) || s[j] != '=' {
 			if strings.IndexByte(s[i:], ':') < 0 {
-				return prop{}, errNoColon
+				return prop{}, buf[:start], errNoColon
 			}
-			return prop{}, errors.New("malformed content line: bad parameter")
+			return prop{}, buf[:start], errors.New("malformed content line: bad parameter")
 		}
 		name := upper(s[i:j])
 		i = j + 1
@@ -137,7 +146,7 @@ func contentLine(s string) (prop, error) {
 			if i < len(s) && s[i] == '"' {
 				end := strings.IndexByte(s[i+1:], '"')
 				if end < 0 {
-					return prop{}, errors.New("malformed content line: unterminated quoted parameter value")
+					return prop{}, buf[:start], errors.New("malformed content line: unterminated quoted parameter value")
 				}
 				v, i = s[i+1:i+1+end], i+2+end
 			} else {
@@ -147,7 +156,7 @@ func contentLine(s string) (prop, error) {
 				}
 				v, i = s[i:j], j
 			}
-			pr.Params = append(pr.Params, param{name, v})
+			buf = append(buf, param{name, v})
 			if i < len(s) && s[i] == ',' {
 				i++
 				continue
@@ -156,13 +165,16 @@ func contentLine(s string) (prop, error) {
 		}
 	}
 	if i > maxParams {
-		return prop{}, fmt.Errorf("parameters longer than %d bytes", maxParams)
+		return prop{}, buf[:start], fmt.Errorf("parameters longer than %d bytes", maxParams)
 	}
 	if i >= len(s) || s[i] != ':' {
-		return prop{}, errNoColon
+		return prop{}, buf[:start], errNoColon
 	}
 	pr.Value = s[i+1:]
-	return pr, nil
+	if len(buf) > start {
+		pr.Params = buf[start:len(buf):len(buf)]
+	}
+	return pr, buf, nil
 }
 
 func isNameByte(c byte) bool {
@@ -177,4 +189,35 @@ func upper(s string) string {
 		}
 	}
 	return s
+}
+
+// eventNames are the properties of a VEVENT sideways reads (decodeEvent,
+// fields).
+var eventNames = map[string]bool{
+	"UID": true, "DTSTART": true, "DTEND": true, "DURATION": true, "RECURRENCE-ID": true,
+	"SEQUENCE": true, "RRULE": true, "EXRULE": true, "RDATE": true, "EXDATE": true,
+	"SUMMARY": true, "STATUS": true, "TRANSP": true, "X-MICROSOFT-CDO-BUSYSTATUS": true,
+	"X-SIDEWAYS": true, "X-SIDEWAYS-PEER": true, "ORGANIZER": true, "ATTENDEE": true,
+}
+
+// unusedEventLine says whether a content line of a VEVENT is one sideways
+// does not read: a line of a nested component (VALARM), or a well-formed
+// property it has no use for (DTSTAMP, DESCRIPTION, LOCATION, …). Those are
+// never made strings, which saves a good part of the garbage a feed makes.
+// Lines that do not start like a property are kept, to be reported.
+func unusedEventLine(text []byte, depth int) bool {
+	if depth > 0 {
+		return true
+	}
+	i := 0
+	for i < len(text) && isNameByte(text[i]) {
+		i++
+	}
+	if i == 0 || i == len(text) || text[i] != ':' && text[i] != ';' {
+		return false
+	}
+	if eventNames[string(text[:i])] {
+		return false
+	}
+	return !eventNames[strings.ToUpper(string(text[:i]))]
 }

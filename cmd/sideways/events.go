@@ -24,6 +24,9 @@ type attendeeJSON struct {
 	Name     string `json:"name,omitempty"`
 	PartStat string `json:"partstat"`
 	Resource bool   `json:"resource,omitempty"`
+	// Implied marks an attendee the feed does not list (an organizer left out
+	// of the attendees), added for 1:1 detection.
+	Implied bool `json:"implied,omitempty"`
 }
 
 type eventJSON struct {
@@ -94,7 +97,7 @@ func toEventJSON(e *calendar.Event, loc *time.Location) eventJSON {
 		out.RecurrenceID = &r
 	}
 	for _, a := range e.Attendees {
-		out.Attendees = append(out.Attendees, attendeeJSON{Email: a.Email, Name: a.Name, PartStat: string(a.PartStat), Resource: a.Resource})
+		out.Attendees = append(out.Attendees, attendeeJSON{Email: a.Email, Name: a.Name, PartStat: string(a.PartStat), Resource: a.Resource, Implied: a.Implied})
 	}
 	return out
 }

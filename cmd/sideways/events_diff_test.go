@@ -129,12 +129,55 @@ const untilReason = "UNTIL is inclusive: an instance that falls exactly on it is
 	"the last instance of the recurrence\"); the reference drops it when the series has a TZID and UNTIL is in UTC " +
 	"(it does so for an IANA TZID too)"
 
+// firstOnly keeps only the first occurrence of each series uid, as a single
+// event (no recurrence id): the series' rule is not used.
+func firstOnly(uids ...string) func([]occ) []occ {
+	return func(list []occ) []occ {
+		sortOccs(list)
+		seen := map[string]bool{}
+		out := list[:0]
+		for _, o := range list {
+			if slices.Contains(uids, o.UID) {
+				if seen[o.UID] {
+					continue
+				}
+				seen[o.UID] = true
+				o.RecurrenceID = nil
+			}
+			out = append(out, o)
+		}
+		return out
+	}
+}
+
+// then applies fixes in turn.
+func then(fixes ...func([]occ) []occ) func([]occ) []occ {
+	return func(list []occ) []occ {
+		for _, f := range fixes {
+			list = f(list)
+		}
+		return list
+	}
+}
+
+const minutelyReason = "MINUTELY and SECONDLY rules are not expanded (no meeting repeats by the minute, and such a rule " +
+	"could list thousands of instances a day): the event keeps its first instance, DTSTART (RFC 5545 §3.8.5.3), listed as a single event, " +
+	"with a warning; the reference expands them"
+
+const allDayDurationReason = "an all-day event lasts whole days, at least one: a time DURATION (PT0S, PT5H) on a DATE " +
+	"DTSTART is that day, and part of a day more is a day more (RFC 5545 §3.8.2.5: with a DATE DTSTART, DURATION \"MUST be " +
+	"specified as a dur-day or dur-week value\"; §3.6.1: a date with no duration lasts one day); the reference adds the " +
+	"duration to the date, which drops the hours"
+
 var deviations = map[string]deviation{
 	"own/dst_overrides.ics": {foldReason, replace("fold", "2026-11-01T06:30:00Z",
 		occ{UID: "fold", RecurrenceID: ptr("2026-11-01T05:30:00Z"), Start: "2026-11-01T05:30:00Z", End: "2026-11-01T06:00:00Z", Status: "confirmed"})},
 	"own/outlook_windows_zone.ics": {untilReason, add(occ{UID: "040000008200E00074C5B7101A82E0080000000010000000000000000000000000000001",
 		RecurrenceID: ptr("2026-04-27T08:00:00Z"), Start: "2026-04-27T08:00:00Z", End: "2026-04-27T08:30:00Z", Status: "confirmed"})},
-	"own/every_freq.ics":                                          {allDayReason, oneDayAllDay},
+	"own/every_freq.ics":        {allDayReason, oneDayAllDay},
+	"own/minutely_secondly.ics": {minutelyReason, firstOnly("minutely", "secondly")},
+	"own/allday_time_duration.ics": {allDayDurationReason, then(oneDayAllDay, replace("p1dt12h", "2026-05-18",
+		occ{UID: "p1dt12h", Start: "2026-05-18", End: "2026-05-20", Status: "confirmed"}))},
 	"ical.js/only_dtstart_date.ics":                               {allDayReason, oneDayAllDay},
 	"recurring-ical-events/issue_179_example.ics":                 {allDayReason, oneDayAllDay},
 	"recurring-ical-events/Germany_Holidays.ics":                  {allDayReason, oneDayAllDay},
