@@ -14,7 +14,7 @@ func TestEventsImpliedOrganizer(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	args := []string{"events", "--ics", filepath.Join("testdata", "ics", "organizer_implied.ics"),
 		"--from", "2026-03-01T00:00:00Z", "--to", "2026-04-01T00:00:00Z", "--json", "--tz", "UTC"}
-	if code := run(t.Context(), args, &stdout, &stderr); code != 0 {
+	if code := execute(t.Context(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
 	var evs []struct {
