@@ -58,6 +58,7 @@ func (m *Mirror) withWrites(ctx context.Context, evs []calendar.Event, from, to 
 		seen[e.ID] = true
 	}
 	win := calendar.Interval{Start: from, End: to}
+	n := len(evs)
 	for _, w := range writes {
 		if w.Calendar != m.Name || seen[w.EventID] || !(calendar.Interval{Start: w.Start, End: w.End}).Overlaps(win) {
 			continue
@@ -71,6 +72,9 @@ func (m *Mirror) withWrites(ctx context.Context, evs []calendar.Event, from, to 
 		}
 		evs = append(evs, e)
 	}
-	calendar.Sort(evs) // the writes among the mirror's events, as Source promises
+	if len(evs) > n {
+		// The source's events are sorted already; the writes go among them.
+		calendar.Sort(evs)
+	}
 	return evs, nil
 }
