@@ -143,6 +143,19 @@ func (e *Event) Attendee(email string) *Attendee {
 	return nil
 }
 
+// Mirrored is one event of an adapter's local mirror (Google's) as a store
+// keeps it: the adapter's own encoding, and what lets a read of a window find
+// it without decoding the rest.
+type Mirrored struct {
+	Body []byte
+	// Span bounds the occurrences Body gives, so a read of [from, to) needs it
+	// only when Span overlaps the window. A zero Span (a series, whose
+	// instances are found by expanding it) is needed by every read.
+	Span Interval
+	// UID orders entries of the same start as Sort does.
+	UID string
+}
+
 // Interval is a half-open span of time [Start, End).
 type Interval struct {
 	Start, End time.Time

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/sidewayscal/sideways/calendar"
 )
 
 // GoogleSyncToken returns the sync token the next incremental sync of the
@@ -61,12 +63,45 @@ func (s *DB) GoogleEvents(ctx context.Context, cal string) ([][]byte, error) {
 	return out, nil
 }
 
+// GoogleEventsIn returns the bodies of the mirrored events of the Google
+// calendar cal that a read of [from, to) needs: those whose span overlaps it,
+// give or take a second, and every one without a span (series). They come
+// in the order calendar.Sort puts single events in, by start then UID, with
+// the series first.
+func (s *DB) GoogleEventsIn(ctx context.Context, cal string, from, to time.Time) ([][]byte, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT body FROM google_events
+		WHERE calendar = ? AND start_at <= ? AND end_at >= ? ORDER BY start_at, uid, id`,
+		cal, to.Unix()+1, from.Unix()-1)
+	if err != nil {
+		return nil, fmt.Errorf("google events %s: %w", cal, err)
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("google events %s: %w", cal, err)
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("google events %s: %w", cal, err)
+	}
+	return out, nil
+}
+
+// The span stored for an event without one: every read needs it.
+const (
+	spanMin = -1 << 62
+	spanMax = 1 << 62
+)
+
 // SaveGoogleSync records the outcome of one sync of the Google calendar cal in
 // one transaction: when full, the mirror is replaced by put; otherwise the
 // events in put (keyed by id) are inserted or replaced and those in del removed,
 // each with the exceptions of its series when it is one.
 // token becomes the calendar's sync token; an empty token keeps the stored one.
-func (s *DB) SaveGoogleSync(ctx context.Context, cal string, full bool, token string, put map[string][]byte, del []string) error {
+func (s *DB) SaveGoogleSync(ctx context.Context, cal string, full bool, token string, put map[string]calendar.Mirrored, del []string) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if full {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM google_events WHERE calendar = ?`, cal); err != nil {
@@ -84,7 +119,13 @@ func (s *DB) SaveGoogleSync(ctx context.Context, cal string, full bool, token st
 		}
 		slices.Sort(ids)
 		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO google_events (calendar, id, body, parent) VALUES (?1, ?2, ?3, `+parentOf+`)`, cal, id, put[id]); err != nil {
+			m := put[id]
+			start, end := int64(spanMin), int64(spanMax)
+			if !m.Span.Start.IsZero() || !m.Span.End.IsZero() {
+				start, end = m.Span.Start.Unix(), m.Span.End.Unix()
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO google_events (calendar, id, body, parent, start_at, end_at, uid)
+				VALUES (?1, ?2, ?3, `+parentOf+`, ?4, ?5, ?6)`, cal, id, m.Body, start, end, m.UID); err != nil {
 				return err
 			}
 		}

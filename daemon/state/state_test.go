@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/daemon/state"
 )
 
@@ -33,8 +34,8 @@ func openDB(t *testing.T) (*state.DB, string) {
 func TestOpenMigratesOnce(t *testing.T) {
 	db, path := openDB(t)
 	v, err := db.Version(t.Context())
-	if err != nil || v != 2 {
-		t.Fatalf("Version() = %d, %v; want 2", v, err)
+	if err != nil || v != 3 {
+		t.Fatalf("Version() = %d, %v; want 3", v, err)
 	}
 	if err := db.RecordCycle(t.Context(), state.Cycle{OK: true}); err != nil {
 		t.Fatal(err)
@@ -63,15 +64,15 @@ func TestGoogleMirror(t *testing.T) {
 		t.Fatalf("GoogleSyncToken() before sync = %q, %v", tok, err)
 	}
 	put := map[string][]byte{"a": []byte(`{"id":"a"}`), "b": []byte(`{"id":"b"}`)}
-	if err := db.SaveGoogleSync(ctx, "work", true, "t1", put, nil); err != nil {
+	if err := db.SaveGoogleSync(ctx, "work", true, "t1", bodies(put), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveGoogleSync(ctx, "home", true, "h1", map[string][]byte{"z": []byte(`{"id":"z"}`)}, nil); err != nil {
+	if err := db.SaveGoogleSync(ctx, "home", true, "h1", bodies(map[string][]byte{"z": []byte(`{"id":"z"}`)}), nil); err != nil {
 		t.Fatal(err)
 	}
 	// Incremental: one changed, one deleted, one new.
 	if err := db.SaveGoogleSync(ctx, "work", false, "t2",
-		map[string][]byte{"b": []byte(`{"id":"b","v":2}`), "c": []byte(`{"id":"c"}`)}, []string{"a"}); err != nil {
+		bodies(map[string][]byte{"b": []byte(`{"id":"b","v":2}`), "c": []byte(`{"id":"c"}`)}), []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.GoogleEvents(ctx, "work")
@@ -86,7 +87,7 @@ func TestGoogleMirror(t *testing.T) {
 		t.Errorf("token = %q, want t2", tok)
 	}
 	// An empty token keeps the stored one; a full sync replaces everything.
-	if err := db.SaveGoogleSync(ctx, "work", true, "", map[string][]byte{"d": []byte(`{"id":"d"}`)}, nil); err != nil {
+	if err := db.SaveGoogleSync(ctx, "work", true, "", bodies(map[string][]byte{"d": []byte(`{"id":"d"}`)}), nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = db.GoogleEvents(ctx, "work")
@@ -106,6 +107,51 @@ func TestGoogleMirror(t *testing.T) {
 	}
 	if got, _ := db.GoogleEvents(ctx, "home"); len(got) != 1 {
 		t.Errorf("ForgetGoogle(work) touched home: %d events", len(got))
+	}
+}
+
+// bodies is put as the store takes it: bodies without a span, which every
+// read needs.
+func bodies(put map[string][]byte) map[string]calendar.Mirrored {
+	out := make(map[string]calendar.Mirrored, len(put))
+	for id, b := range put {
+		out[id] = calendar.Mirrored{Body: b}
+	}
+	return out
+}
+
+// TestGoogleEventsIn: a read of a window gets the single events whose span
+// overlaps it, by start then UID, and every event without a span, first.
+func TestGoogleEventsIn(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := t.Context()
+	at := func(h int) time.Time { return time.Date(2026, 1, 1, h, 0, 0, 0, time.UTC) }
+	span := func(h0, h1 int, uid string) calendar.Mirrored {
+		return calendar.Mirrored{Body: []byte("\x01\x00" + uid), Span: calendar.Interval{Start: at(h0), End: at(h1)}, UID: uid}
+	}
+	put := map[string]calendar.Mirrored{
+		"before":  span(1, 2, "before"),
+		"edge":    span(9, 10, "edge"), // ends as the window starts: within the second of slack
+		"late":    span(12, 13, "b"),
+		"early":   span(11, 12, "z"),
+		"tie":     span(12, 13, "a"),
+		"after":   span(20, 21, "after"),
+		"series":  {Body: []byte("\x01\x00series")},
+		"series2": {Body: []byte("\x01\x00series2")},
+	}
+	if err := db.SaveGoogleSync(ctx, "work", true, "t1", put, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GoogleEventsIn(ctx, "work", at(10), at(14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"series", "series2", "edge", "z", "a", "b"}
+	for i := range got {
+		got[i] = got[i][2:]
+	}
+	if diff := cmp.Diff(want, strs(got)); diff != "" {
+		t.Errorf("GoogleEventsIn() mismatch (-want +got):\n%s", diff)
 	}
 }
 
