@@ -190,6 +190,30 @@ func Merge(ivs []Interval) []Interval {
 	return out
 }
 
+// compareEvents orders two events as Sort does.
+func compareEvents(a, b *Event) int {
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.UID, b.UID); c != 0 {
+		return c
+	}
+	if c := a.RecurrenceID.Compare(b.RecurrenceID); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// sorted reports whether evs are in Sort's order already.
+func sorted(evs []Event) bool {
+	for i := 1; i < len(evs); i++ {
+		if compareEvents(&evs[i-1], &evs[i]) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // Source is a calendar sideways reads.
 //
 // Events returns every occurrence that overlaps [from, to), recurrences expanded
@@ -205,24 +229,18 @@ type Source interface {
 // then recurrence id, then event id, so equal inputs give equal outputs. It
 // sorts indexes and compares the later keys only on a tie: an Event is large,
 // and a mirror holds tens of thousands.
+//
+// Events that come in order (a mirror read in that order) are left as they
+// are, after one pass that checks it.
 func Sort(evs []Event) {
+	if sorted(evs) {
+		return
+	}
 	idx := make([]int32, len(evs))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortFunc(idx, func(i, j int32) int {
-		a, b := &evs[i], &evs[j]
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.UID, b.UID); c != 0 {
-			return c
-		}
-		if c := a.RecurrenceID.Compare(b.RecurrenceID); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	slices.SortFunc(idx, func(i, j int32) int { return compareEvents(&evs[i], &evs[j]) })
 	sorted := make([]Event, len(evs))
 	for k, i := range idx {
 		sorted[k] = evs[i]

@@ -162,7 +162,9 @@ func (s *Source) sync(ctx context.Context, token string, from time.Time) error {
 // their exceptions applied (moved or edited instances as stored, cancelled
 // instances with StatusCancelled). Call Sync first; Events makes no request.
 func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
-	raw, err := s.store.GoogleEventsIn(ctx, s.name, from, to)
+	// Two days more each side: an all-day event's instants depend on the
+	// reader's zone, and its span is stored as UTC dates.
+	raw, err := s.store.GoogleEventsIn(ctx, s.name, from.Add(-allDaySlack), to.Add(allDaySlack))
 	if err != nil {
 		return nil, fmt.Errorf("events %s: %w", s.name, err)
 	}
@@ -180,9 +182,8 @@ func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Eve
 // mirrored is ev as the mirror keeps it: its compact form, and for a single
 // event (not a series' master or exception, whose instances come from
 // expanding the series) its span and UID, so that only the reads whose
-// window it may overlap decode it. An all-day event's span is widened by two
-// days: its instants depend on the reader's zone. An event without a usable
-// start and end, which Expand leaves out, gets no span.
+// window it may overlap decode it. An event without a usable start and end,
+// which Expand leaves out, gets no span.
 func mirrored(calName string, ev *calendarv3.Event) calendar.Mirrored {
 	m := calendar.Mirrored{Body: encodeCompact(ev)}
 	if ev.RecurringEventId != "" || len(ev.Recurrence) > 0 {
@@ -193,11 +194,13 @@ func mirrored(calName string, ev *calendarv3.Event) calendar.Mirrored {
 		return m
 	}
 	m.Span, m.UID = calendar.Interval{Start: e.Start, End: e.End}, e.UID
-	if e.AllDay {
-		m.Span.Start, m.Span.End = e.Start.Add(-48*time.Hour), e.End.Add(48*time.Hour)
-	}
 	return m
 }
+
+// allDaySlack is how far an all-day event's span, stored as UTC dates, may
+// lie from its instants in the reader's zone; two days is more than any
+// zone's offset.
+const allDaySlack = 48 * time.Hour
 
 // parseDateTime reads an EventDateTime: a date as UTC midnight, a date-time
 // in its own zone (timeZone, else its offset, else loc).
@@ -259,6 +262,9 @@ func toEvent(calName string, ev *calendarv3.Event) (calendar.Event, bool) {
 	}
 	if ev.Organizer != nil {
 		e.Organizer = strings.ToLower(ev.Organizer.Email)
+	}
+	if len(ev.Attendees) > 0 {
+		e.Attendees = make([]calendar.Attendee, 0, len(ev.Attendees))
 	}
 	for _, a := range ev.Attendees {
 		ps, ok := partStats[a.ResponseStatus]
