@@ -168,21 +168,41 @@ func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Eve
 	if err != nil {
 		return nil, fmt.Errorf("events %s: %w", s.name, err)
 	}
-	evs := make([]*calendarv3.Event, 0, len(raw))
+	var evs []*calendarv3.Event
+	singles := make([]calendar.Event, 0, len(raw))
+	r := singleReader{cal: s.name}
+	window := calendar.Interval{Start: from, End: to}
 	for _, b := range raw {
+		if len(b) > 0 && b[0] == singleMark {
+			e, err := r.decode(b)
+			if err != nil {
+				return nil, fmt.Errorf("events %s: %w", s.name, err)
+			}
+			// As Expand reads a single event: a deleted one only if sideways wrote it.
+			if (e.Status != calendar.StatusCancelled || e.Tag != "") && e.Span(from.Location()).Overlaps(window) {
+				singles = append(singles, e)
+			}
+			continue
+		}
 		ev, err := decodeMirrored(b)
 		if err != nil {
 			return nil, fmt.Errorf("events %s: mirror: %w", s.name, err)
 		}
 		evs = append(evs, ev)
 	}
-	return Expand(s.name, evs, from, to, s.c.log), nil
+	if len(evs) == 0 {
+		calendar.Sort(singles) // read in order: a check, not a sort
+		return singles, nil
+	}
+	out := append(singles, Expand(s.name, evs, from, to, s.c.log)...)
+	calendar.Sort(out)
+	return out, nil
 }
 
-// mirrored is ev as the mirror keeps it: its compact form, and for a single
-// event (not a series' master or exception, whose instances come from
-// expanding the series) its span and UID, so that only the reads whose
-// window it may overlap decode it. An event without a usable start and end,
+// mirrored is ev as the mirror keeps it: a series' master or exception, whose
+// instances come from expanding the series, in its compact form; a single
+// event as the domain event it is (single.go), with its span and UID, so
+// that only the reads whose window it may overlap decode it. An event without a usable start and end,
 // which Expand leaves out, gets no span.
 func mirrored(calName string, ev *calendarv3.Event) calendar.Mirrored {
 	m := calendar.Mirrored{Body: encodeCompact(ev)}
@@ -193,6 +213,7 @@ func mirrored(calName string, ev *calendarv3.Event) calendar.Mirrored {
 	if !ok || e.End.Before(e.Start) {
 		return m
 	}
+	m.Body = encodeSingle(&e, ev.Updated)
 	m.Span, m.UID = calendar.Interval{Start: e.Start, End: e.End}, e.UID
 	return m
 }

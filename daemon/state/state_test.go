@@ -127,7 +127,7 @@ func TestGoogleEventsIn(t *testing.T) {
 	ctx := t.Context()
 	at := func(h int) time.Time { return time.Date(2026, 1, 1, h, 0, 0, 0, time.UTC) }
 	span := func(h0, h1 int, uid string) calendar.Mirrored {
-		return calendar.Mirrored{Body: []byte("\x01\x00" + uid), Span: calendar.Interval{Start: at(h0), End: at(h1)}, UID: uid}
+		return calendar.Mirrored{Body: []byte("\x02\x00" + uid), Span: calendar.Interval{Start: at(h0), End: at(h1)}, UID: uid}
 	}
 	put := map[string]calendar.Mirrored{
 		"before":  span(1, 2, "before"),
