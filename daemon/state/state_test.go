@@ -424,3 +424,45 @@ func TestAuditListsEachEventOnce(t *testing.T) {
 		t.Errorf("tracked = %+v, want both events", ws)
 	}
 }
+
+// TestUpgradeKeepsTheMirror: a mirror from before events had spans is read
+// by every window, and its sync token is no longer one the adapter continues,
+// so the next cycle lists the calendar again and stores it with spans.
+func TestUpgradeKeepsTheMirror(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sideways.db")
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)`}
+	for _, f := range []string{"001_init.sql", "002_google_calendar.sql"} {
+		b, err := os.ReadFile(filepath.Join("migrations", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, string(b))
+	}
+	stmts = append(stmts,
+		`INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00Z'), (2, '2026-01-01T00:00:00Z')`,
+		`INSERT INTO google_events (calendar, id, body, parent) VALUES ('work', 'a', CAST('{"id":"a"}' AS BLOB), '')`,
+		`INSERT INTO google_sync VALUES ('work', 'd1:tok', '2026-01-01T00:00:00Z')`)
+	for _, s := range stmts {
+		if _, err := raw.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	db, err := state.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := t.Context()
+	got, err := db.GoogleEventsIn(ctx, "work", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC))
+	if err != nil || len(got) != 1 || string(got[0]) != `{"id":"a"}` {
+		t.Errorf("GoogleEventsIn() after upgrade = %q, %v; want the old row", strs(got), err)
+	}
+	if tok, _ := db.GoogleSyncToken(ctx, "work"); tok != "v2:d1:tok" {
+		t.Errorf("token after upgrade = %q, want v2:d1:tok (kept, not continued)", tok)
+	}
+}

@@ -3,7 +3,9 @@
 -- UID (the order the source returns them). Single events carry their span
 -- (Unix seconds); series masters and exceptions, whose instances come from
 -- expanding the series, span everything and are read by every window, and
--- so are the rows from before, until the next full sync replaces them.
+-- so are the rows from before, until the next full sync replaces them: the
+-- stored sync tokens are marked so the adapter no longer recognises them,
+-- and the next cycle lists each calendar again (reads meanwhile still work).
 -- The table is keyed by that order, so a window is one range of it; the
 -- unique (calendar, id) finds an event to replace or delete.
 CREATE TABLE google_events_new (
@@ -22,3 +24,4 @@ DROP TABLE google_events;
 ALTER TABLE google_events_new RENAME TO google_events;
 CREATE UNIQUE INDEX google_events_id ON google_events (calendar, id);
 CREATE INDEX google_events_parent ON google_events (calendar, parent) WHERE parent != '';
+UPDATE google_sync SET token = 'v2:' || token;
