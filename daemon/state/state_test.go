@@ -153,6 +153,21 @@ func TestGoogleEventsIn(t *testing.T) {
 	if diff := cmp.Diff(want, strs(got)); diff != "" {
 		t.Errorf("GoogleEventsIn() mismatch (-want +got):\n%s", diff)
 	}
+	// An event that moved, or became a series, replaces its row.
+	moved := map[string]calendar.Mirrored{"late": span(20, 21, "b"), "early": {Body: []byte("\x01\x00early")}}
+	if err := db.SaveGoogleSync(ctx, "work", false, "t2", moved, []string{"edge"}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.GoogleEventsIn(ctx, "work", at(10), at(14))
+	for i := range got {
+		got[i] = got[i][2:]
+	}
+	if diff := cmp.Diff([]string{"early", "series", "series2", "a"}, strs(got)); diff != "" {
+		t.Errorf("GoogleEventsIn() after moves mismatch (-want +got):\n%s", diff)
+	}
+	if all, _ := db.GoogleEvents(ctx, "work"); len(all) != 7 {
+		t.Errorf("GoogleEvents() after moves = %d rows, want 7", len(all))
+	}
 }
 
 func strs(bs [][]byte) []string {
