@@ -1,9 +1,13 @@
 package google
 
 import (
+	"context"
+	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sidewayscal/sideways/calendar"
 	calendarv3 "google.golang.org/api/calendar/v3"
 )
 
@@ -77,4 +81,53 @@ func FuzzDecodeSingle(f *testing.F) {
 			t.Fatalf("re-encoding a decoded event fails to decode: %v", err)
 		}
 	})
+}
+
+// sliceStore is a mirror that hands every body to every read.
+type sliceStore []calendar.Mirrored
+
+func (s sliceStore) GoogleSyncToken(context.Context, string) (string, error) { return "", nil }
+
+func (s sliceStore) GoogleEventsIn(context.Context, string, time.Time, time.Time) ([][]byte, error) {
+	out := make([][]byte, len(s))
+	for i, m := range s {
+		out[i] = m.Body
+	}
+	return out, nil
+}
+
+func (s sliceStore) SaveGoogleSync(context.Context, string, bool, string, map[string]calendar.Mirrored, []string) error {
+	return nil
+}
+
+// TestEventsAsExpand: reading single events in their stored form, series in
+// the compact form, and a single event in the compact form of an older
+// mirror gives what Expand gives for Google's events.
+func TestEventsAsExpand(t *testing.T) {
+	evs := append(singleSamples(), compactSamples()[1:3]...)
+	legacy := &calendarv3.Event{Id: "legacy", Summary: "from an older mirror",
+		Start: &calendarv3.EventDateTime{DateTime: "2026-11-24T09:00:00Z"}, End: &calendarv3.EventDateTime{DateTime: "2026-11-24T09:30:00Z"}}
+	evs = append(evs, legacy)
+	var store sliceStore
+	for _, ev := range evs {
+		if ev == legacy {
+			store = append(store, calendar.Mirrored{Body: encodeCompact(ev)})
+			continue
+		}
+		store = append(store, mirrored("work", ev))
+	}
+	c := &Client{log: slog.New(slog.DiscardHandler)}
+	src := c.Source("work", "primary", store)
+	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	got, err := src.Events(t.Context(), from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Expand("work", evs, from, to, nil)
+	if len(want) < 10 {
+		t.Fatalf("Expand gave %d occurrences; the test needs singles and a series", len(want))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Events() differs from Expand (-want +got):\n%s", diff)
+	}
 }
