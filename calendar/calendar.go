@@ -147,6 +147,19 @@ func (e *Event) Attendee(email string) *Attendee {
 	return nil
 }
 
+// Mirrored is one event of an adapter's local mirror (Google's) as a store
+// keeps it: the adapter's own encoding, and what lets a read of a window find
+// it without decoding the rest.
+type Mirrored struct {
+	Body []byte
+	// Span bounds the occurrences Body gives, so a read of [from, to) needs it
+	// only when Span overlaps the window. A zero Span (a series, whose
+	// instances are found by expanding it) is needed by every read.
+	Span Interval
+	// UID orders entries of the same start as Sort does.
+	UID string
+}
+
 // Interval is a half-open span of time [Start, End).
 type Interval struct {
 	Start, End time.Time
@@ -199,6 +212,30 @@ func Merge(ivs []Interval) []Interval {
 	return out
 }
 
+// compareEvents orders two events as Sort does.
+func compareEvents(a, b *Event) int {
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.UID, b.UID); c != 0 {
+		return c
+	}
+	if c := a.RecurrenceID.Compare(b.RecurrenceID); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// sorted reports whether evs are in Sort's order already.
+func sorted(evs []Event) bool {
+	for i := 1; i < len(evs); i++ {
+		if compareEvents(&evs[i-1], &evs[i]) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // Source is a calendar sideways reads.
 //
 // Events returns every occurrence that overlaps [from, to), recurrences expanded
@@ -214,24 +251,18 @@ type Source interface {
 // then recurrence id, then event id, so equal inputs give equal outputs. It
 // sorts indexes and compares the later keys only on a tie: an Event is large,
 // and a mirror holds tens of thousands.
+//
+// Events that come in order (a mirror read in that order) are left as they
+// are, after one pass that checks it.
 func Sort(evs []Event) {
+	if sorted(evs) {
+		return
+	}
 	idx := make([]int32, len(evs))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortFunc(idx, func(i, j int32) int {
-		a, b := &evs[i], &evs[j]
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.UID, b.UID); c != 0 {
-			return c
-		}
-		if c := a.RecurrenceID.Compare(b.RecurrenceID); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	slices.SortFunc(idx, func(i, j int32) int { return compareEvents(&evs[i], &evs[j]) })
 	sorted := make([]Event, len(evs))
 	for k, i := range idx {
 		sorted[k] = evs[i]

@@ -129,7 +129,11 @@ func (d *Daemon) gather(ctx context.Context, syncErrs map[string]error) (*rules.
 		if h.Health == Unread {
 			continue
 		}
-		in.Events = append(in.Events, evs...)
+		if in.Events == nil {
+			in.Events = evs // the usual single calendar: no copy of tens of thousands of events
+		} else {
+			in.Events = append(in.Events, evs...)
+		}
 	}
 	if d.PeerBusy != nil && len(cfg.Peers) > 0 {
 		emails := make([]string, len(cfg.Peers))

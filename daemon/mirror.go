@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar"
@@ -53,13 +54,20 @@ func (m *Mirror) withWrites(ctx context.Context, evs []calendar.Event, from, to 
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
+	win := calendar.Interval{Start: from, End: to}
+	writes = slices.DeleteFunc(writes, func(w state.Write) bool {
+		return w.Calendar != m.Name || !(calendar.Interval{Start: w.Start, End: w.End}).Overlaps(win)
+	})
+	if len(writes) == 0 {
+		return evs, nil
+	}
+	seen := make(map[string]bool, len(evs))
 	for _, e := range evs {
 		seen[e.ID] = true
 	}
-	win := calendar.Interval{Start: from, End: to}
+	n := len(evs)
 	for _, w := range writes {
-		if w.Calendar != m.Name || seen[w.EventID] || !(calendar.Interval{Start: w.Start, End: w.End}).Overlaps(win) {
+		if seen[w.EventID] {
 			continue
 		}
 		e := calendar.Event{Calendar: m.Name, ID: w.EventID, UID: w.EventID, Start: w.Start, End: w.End,
@@ -71,6 +79,9 @@ func (m *Mirror) withWrites(ctx context.Context, evs []calendar.Event, from, to 
 		}
 		evs = append(evs, e)
 	}
-	calendar.Sort(evs) // the writes among the mirror's events, as Source promises
+	if len(evs) > n {
+		// The source's events are sorted already; the writes go among them.
+		calendar.Sort(evs)
+	}
 	return evs, nil
 }

@@ -9,12 +9,14 @@ import (
 	calendarv3 "google.golang.org/api/calendar/v3"
 )
 
-// The mirror keeps each event in a compact form: only what Expand and
-// toEvent read (times, status, transparency, kind, people, sideways' tags,
-// recurrence and the series an exception belongs to), in a binary encoding
+// The mirror keeps each series master and exception (and each event it could
+// not read) in a compact form: only what Expand and toEvent read (times,
+// status, transparency, kind, people, sideways' tags, recurrence and the
+// series an exception belongs to), in a binary encoding
 // that is read without reflection. Reading the mirror is what every command
 // does (status, plan, each cycle); decoding the API's full JSON for 50,000
-// events took most of their time.
+// events took most of their time. Single events are kept in the domain's
+// form instead (single.go).
 //
 // Layout: the byte compactMark, the series id (recurringEventId, empty for
 // none), a 0 byte (so the store can read the series id without knowing the

@@ -44,7 +44,7 @@ func expand(calName string, evs []*calendarv3.Event, from, to time.Time, log *sl
 	overlaps := func(e *calendar.Event) bool { return e.Span(from.Location()).Overlaps(window) }
 	masters := map[string]*calendarv3.Event{}
 	exceptions := map[string][]*calendarv3.Event{}
-	var out []calendar.Event
+	out := make([]calendar.Event, 0, len(evs)) // most are single events in the window
 	for _, ev := range evs {
 		switch {
 		case ev.RecurringEventId != "":

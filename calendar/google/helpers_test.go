@@ -13,6 +13,7 @@ import (
 
 	calendarv3 "google.golang.org/api/calendar/v3"
 
+	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/calendar/google"
 	"github.com/sidewayscal/sideways/calendar/google/googletest"
 	"github.com/sidewayscal/sideways/daemon/state"
@@ -136,11 +137,11 @@ var (
 type memStore struct {
 	mu     sync.Mutex
 	token  map[string]string
-	events map[string]map[string][]byte
+	events map[string]map[string]calendar.Mirrored
 }
 
 func newMemStore() *memStore {
-	return &memStore{token: map[string]string{}, events: map[string]map[string][]byte{}}
+	return &memStore{token: map[string]string{}, events: map[string]map[string]calendar.Mirrored{}}
 }
 
 func (m *memStore) GoogleSyncToken(_ context.Context, cal string) (string, error) {
@@ -149,21 +150,24 @@ func (m *memStore) GoogleSyncToken(_ context.Context, cal string) (string, error
 	return m.token[cal], nil
 }
 
-func (m *memStore) GoogleEvents(_ context.Context, cal string) ([][]byte, error) {
+func (m *memStore) GoogleEventsIn(_ context.Context, cal string, from, to time.Time) ([][]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out [][]byte
-	for _, b := range m.events[cal] {
-		out = append(out, b)
+	win := calendar.Interval{Start: from, End: to}
+	for _, e := range m.events[cal] {
+		if (e.Span.Start.IsZero() && e.Span.End.IsZero()) || e.Span.Overlaps(win) {
+			out = append(out, e.Body)
+		}
 	}
 	return out, nil
 }
 
-func (m *memStore) SaveGoogleSync(_ context.Context, cal string, full bool, token string, put map[string][]byte, del []string) error {
+func (m *memStore) SaveGoogleSync(_ context.Context, cal string, full bool, token string, put map[string]calendar.Mirrored, del []string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if full || m.events[cal] == nil {
-		m.events[cal] = map[string][]byte{}
+		m.events[cal] = map[string]calendar.Mirrored{}
 	}
 	for _, id := range del {
 		delete(m.events[cal], id)

@@ -23,12 +23,16 @@ type Store interface {
 	// GoogleSyncToken returns the token the next incremental sync starts from,
 	// "" when the calendar was never synced.
 	GoogleSyncToken(ctx context.Context, cal string) (string, error)
-	// GoogleEvents returns the mirrored events, each as put saved it.
-	GoogleEvents(ctx context.Context, cal string) ([][]byte, error)
+	// GoogleEventsIn returns the bodies of the mirrored events a read of
+	// [from, to) needs, as put saved them: at least every event whose Span
+	// overlaps the window and every one without a Span. Those with a Span
+	// come by start then UID (the order calendar.Sort puts them in), which
+	// makes the final sort cheap; any order is correct.
+	GoogleEventsIn(ctx context.Context, cal string, from, to time.Time) ([][]byte, error)
 	// SaveGoogleSync records one sync atomically: when full, the mirror becomes
 	// exactly put; otherwise put (by event id) is upserted and del removed.
 	// token replaces the stored sync token unless empty.
-	SaveGoogleSync(ctx context.Context, cal string, full bool, token string, put map[string][]byte, del []string) error
+	SaveGoogleSync(ctx context.Context, cal string, full bool, token string, put map[string]calendar.Mirrored, del []string) error
 }
 
 // Source is one Google calendar as sideways reads it: Sync brings the local
@@ -94,7 +98,7 @@ func (s *Source) Sync(ctx context.Context) error {
 func (s *Source) sync(ctx context.Context, token string, from time.Time) error {
 	full := token == ""
 	op := "sync " + s.name
-	put := map[string][]byte{}
+	put := map[string]calendar.Mirrored{}
 	parents := map[string]string{} // exception id → its series' id
 	var del []string
 	next, pageToken, pages := "", "", 0
@@ -131,7 +135,7 @@ func (s *Source) sync(ctx context.Context, token string, from time.Time) error {
 				del = append(del, ev.Id)
 				continue
 			}
-			put[ev.Id] = encodeCompact(ev)
+			put[ev.Id] = mirrored(s.name, ev)
 			if ev.RecurringEventId != "" {
 				parents[ev.Id] = ev.RecurringEventId
 			}
@@ -158,20 +162,66 @@ func (s *Source) sync(ctx context.Context, token string, from time.Time) error {
 // their exceptions applied (moved or edited instances as stored, cancelled
 // instances with StatusCancelled). Call Sync first; Events makes no request.
 func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
-	raw, err := s.store.GoogleEvents(ctx, s.name)
+	// Two days more each side: an all-day event's instants depend on the
+	// reader's zone, and its span is stored as UTC dates.
+	raw, err := s.store.GoogleEventsIn(ctx, s.name, from.Add(-allDaySlack), to.Add(allDaySlack))
 	if err != nil {
 		return nil, fmt.Errorf("events %s: %w", s.name, err)
 	}
-	evs := make([]*calendarv3.Event, 0, len(raw))
+	var evs []*calendarv3.Event
+	singles := make([]calendar.Event, 0, len(raw))
+	r := singleReader{cal: s.name}
+	window := calendar.Interval{Start: from, End: to}
 	for _, b := range raw {
+		if len(b) > 0 && b[0] == singleMark {
+			e, err := r.decode(b)
+			if err != nil {
+				return nil, fmt.Errorf("events %s: %w", s.name, err)
+			}
+			// As Expand reads a single event: a deleted one only if sideways wrote it.
+			if (e.Status != calendar.StatusCancelled || e.Tag != "") && e.Span(from.Location()).Overlaps(window) {
+				singles = append(singles, e)
+			}
+			continue
+		}
 		ev, err := decodeMirrored(b)
 		if err != nil {
 			return nil, fmt.Errorf("events %s: mirror: %w", s.name, err)
 		}
 		evs = append(evs, ev)
 	}
-	return Expand(s.name, evs, from, to, s.c.log), nil
+	if len(evs) == 0 {
+		calendar.Sort(singles) // read in order: a check, not a sort
+		return singles, nil
+	}
+	out := append(singles, Expand(s.name, evs, from, to, s.c.log)...)
+	calendar.Sort(out)
+	return out, nil
 }
+
+// mirrored is ev as the mirror keeps it: a series' master or exception, whose
+// instances come from expanding the series, in its compact form; a single
+// event as the domain event it is (single.go), with its span and UID, so
+// that only the reads whose window it may overlap decode it. An event without a usable start and end,
+// which Expand leaves out, gets no span.
+func mirrored(calName string, ev *calendarv3.Event) calendar.Mirrored {
+	m := calendar.Mirrored{Body: encodeCompact(ev)}
+	if ev.RecurringEventId != "" || len(ev.Recurrence) > 0 {
+		return m
+	}
+	e, ok := toEvent(calName, ev)
+	if !ok || e.End.Before(e.Start) {
+		return m
+	}
+	m.Body = encodeSingle(&e, ev.Updated)
+	m.Span, m.UID = calendar.Interval{Start: e.Start, End: e.End}, e.UID
+	return m
+}
+
+// allDaySlack is how far an all-day event's span, stored as UTC dates, may
+// lie from its instants in the reader's zone; two days is more than any
+// zone's offset.
+const allDaySlack = 48 * time.Hour
 
 // parseDateTime reads an EventDateTime: a date as UTC midnight, a date-time
 // in its own zone (timeZone, else its offset, else loc).
@@ -233,6 +283,9 @@ func toEvent(calName string, ev *calendarv3.Event) (calendar.Event, bool) {
 	}
 	if ev.Organizer != nil {
 		e.Organizer = strings.ToLower(ev.Organizer.Email)
+	}
+	if len(ev.Attendees) > 0 {
+		e.Attendees = make([]calendar.Attendee, 0, len(ev.Attendees))
 	}
 	for _, a := range ev.Attendees {
 		ps, ok := partStats[a.ResponseStatus]

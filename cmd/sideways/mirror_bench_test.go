@@ -105,7 +105,8 @@ func BenchmarkMirror(b *testing.B) {
 }
 
 // mirrorSize is the size of the mirrored events as stored: the sum of their
-// bodies (the compact form; the API's JSON before it).
+// bodies (single events in the domain's form, series in the compact form;
+// the API's JSON before them).
 func mirrorSize(b *testing.B, dir string) int64 {
 	db, err := state.Open(filepath.Join(dir, "sideways.db"))
 	if err != nil {

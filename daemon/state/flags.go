@@ -10,9 +10,9 @@ import (
 
 // parentOf is the SQL expression for the series id (Google's
 // recurringEventId) of the mirrored event body ?3, empty for an event outside
-// a series. A body is the adapter's compact form, which starts with the byte
-// 0x01, the series id and a 0 byte, or (from older versions) the API's JSON.
-const parentOf = `CASE WHEN substr(?3, 1, 1) = x'01' THEN CAST(substr(?3, 2, instr(?3, x'00') - 2) AS TEXT)
+// a series. A body is one of the adapter's forms, which start with the byte
+// 0x01 or 0x02, the series id and a 0 byte, or (from older versions) the API's JSON.
+const parentOf = `CASE WHEN substr(?3, 1, 1) IN (x'01', x'02') THEN CAST(substr(?3, 2, instr(?3, x'00') - 2) AS TEXT)
 	ELSE coalesce(json_extract(CAST(?3 AS TEXT), '$.recurringEventId'), '') END`
 
 // FlagMeetUnavailable marks a calendar that cannot create Google Meet links:

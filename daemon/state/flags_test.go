@@ -20,7 +20,7 @@ func TestDeletingASeriesDeletesItsExceptions(t *testing.T) {
 		// The adapter's compact form: 0x01, the series id, 0, the rest.
 		"series1_20250103T100000Z": []byte("\x01series1\x00compact"),
 	}
-	if err := db.SaveGoogleSync(ctx, "work", true, "t1", put, nil); err != nil {
+	if err := db.SaveGoogleSync(ctx, "work", true, "t1", bodies(put), nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SaveGoogleSync(ctx, "work", false, "t2", nil, []string{"series1"}); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/daemon/state"
 )
 
@@ -33,8 +34,8 @@ func openDB(t *testing.T) (*state.DB, string) {
 func TestOpenMigratesOnce(t *testing.T) {
 	db, path := openDB(t)
 	v, err := db.Version(t.Context())
-	if err != nil || v != 2 {
-		t.Fatalf("Version() = %d, %v; want 2", v, err)
+	if err != nil || v != 3 {
+		t.Fatalf("Version() = %d, %v; want 3", v, err)
 	}
 	if err := db.RecordCycle(t.Context(), state.Cycle{OK: true}); err != nil {
 		t.Fatal(err)
@@ -63,15 +64,15 @@ func TestGoogleMirror(t *testing.T) {
 		t.Fatalf("GoogleSyncToken() before sync = %q, %v", tok, err)
 	}
 	put := map[string][]byte{"a": []byte(`{"id":"a"}`), "b": []byte(`{"id":"b"}`)}
-	if err := db.SaveGoogleSync(ctx, "work", true, "t1", put, nil); err != nil {
+	if err := db.SaveGoogleSync(ctx, "work", true, "t1", bodies(put), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveGoogleSync(ctx, "home", true, "h1", map[string][]byte{"z": []byte(`{"id":"z"}`)}, nil); err != nil {
+	if err := db.SaveGoogleSync(ctx, "home", true, "h1", bodies(map[string][]byte{"z": []byte(`{"id":"z"}`)}), nil); err != nil {
 		t.Fatal(err)
 	}
 	// Incremental: one changed, one deleted, one new.
 	if err := db.SaveGoogleSync(ctx, "work", false, "t2",
-		map[string][]byte{"b": []byte(`{"id":"b","v":2}`), "c": []byte(`{"id":"c"}`)}, []string{"a"}); err != nil {
+		bodies(map[string][]byte{"b": []byte(`{"id":"b","v":2}`), "c": []byte(`{"id":"c"}`)}), []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.GoogleEvents(ctx, "work")
@@ -86,7 +87,7 @@ func TestGoogleMirror(t *testing.T) {
 		t.Errorf("token = %q, want t2", tok)
 	}
 	// An empty token keeps the stored one; a full sync replaces everything.
-	if err := db.SaveGoogleSync(ctx, "work", true, "", map[string][]byte{"d": []byte(`{"id":"d"}`)}, nil); err != nil {
+	if err := db.SaveGoogleSync(ctx, "work", true, "", bodies(map[string][]byte{"d": []byte(`{"id":"d"}`)}), nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = db.GoogleEvents(ctx, "work")
@@ -106,6 +107,66 @@ func TestGoogleMirror(t *testing.T) {
 	}
 	if got, _ := db.GoogleEvents(ctx, "home"); len(got) != 1 {
 		t.Errorf("ForgetGoogle(work) touched home: %d events", len(got))
+	}
+}
+
+// bodies is put as the store takes it: bodies without a span, which every
+// read needs.
+func bodies(put map[string][]byte) map[string]calendar.Mirrored {
+	out := make(map[string]calendar.Mirrored, len(put))
+	for id, b := range put {
+		out[id] = calendar.Mirrored{Body: b}
+	}
+	return out
+}
+
+// TestGoogleEventsIn: a read of a window gets the single events whose span
+// overlaps it, by start then UID, and every event without a span, first.
+func TestGoogleEventsIn(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := t.Context()
+	at := func(h int) time.Time { return time.Date(2026, 1, 1, h, 0, 0, 0, time.UTC) }
+	span := func(h0, h1 int, uid string) calendar.Mirrored {
+		return calendar.Mirrored{Body: []byte("\x02\x00" + uid), Span: calendar.Interval{Start: at(h0), End: at(h1)}, UID: uid}
+	}
+	put := map[string]calendar.Mirrored{
+		"before":  span(1, 2, "before"),
+		"edge":    span(9, 10, "edge"), // ends as the window starts: within the second of slack
+		"late":    span(12, 13, "b"),
+		"early":   span(11, 12, "z"),
+		"tie":     span(12, 13, "a"),
+		"after":   span(20, 21, "after"),
+		"series":  {Body: []byte("\x01\x00series")},
+		"series2": {Body: []byte("\x01\x00series2")},
+	}
+	if err := db.SaveGoogleSync(ctx, "work", true, "t1", put, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GoogleEventsIn(ctx, "work", at(10), at(14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"series", "series2", "edge", "z", "a", "b"}
+	for i := range got {
+		got[i] = got[i][2:]
+	}
+	if diff := cmp.Diff(want, strs(got)); diff != "" {
+		t.Errorf("GoogleEventsIn() mismatch (-want +got):\n%s", diff)
+	}
+	// An event that moved, or became a series, replaces its row.
+	moved := map[string]calendar.Mirrored{"late": span(20, 21, "b"), "early": {Body: []byte("\x01\x00early")}}
+	if err := db.SaveGoogleSync(ctx, "work", false, "t2", moved, []string{"edge"}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.GoogleEventsIn(ctx, "work", at(10), at(14))
+	for i := range got {
+		got[i] = got[i][2:]
+	}
+	if diff := cmp.Diff([]string{"early", "series", "series2", "a"}, strs(got)); diff != "" {
+		t.Errorf("GoogleEventsIn() after moves mismatch (-want +got):\n%s", diff)
+	}
+	if all, _ := db.GoogleEvents(ctx, "work"); len(all) != 7 {
+		t.Errorf("GoogleEvents() after moves = %d rows, want 7", len(all))
 	}
 }
 
@@ -376,5 +437,47 @@ func TestAuditListsEachEventOnce(t *testing.T) {
 	}
 	if ws, _ := db.Writes(ctx); len(ws) != 2 {
 		t.Errorf("tracked = %+v, want both events", ws)
+	}
+}
+
+// TestUpgradeKeepsTheMirror: a mirror from before events had spans is read
+// by every window, and its sync token is no longer one the adapter continues,
+// so the next cycle lists the calendar again and stores it with spans.
+func TestUpgradeKeepsTheMirror(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sideways.db")
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)`}
+	for _, f := range []string{"001_init.sql", "002_google_calendar.sql"} {
+		b, err := os.ReadFile(filepath.Join("migrations", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, string(b))
+	}
+	stmts = append(stmts,
+		`INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00Z'), (2, '2026-01-01T00:00:00Z')`,
+		`INSERT INTO google_events (calendar, id, body, parent) VALUES ('work', 'a', CAST('{"id":"a"}' AS BLOB), '')`,
+		`INSERT INTO google_sync VALUES ('work', 'd1:tok', '2026-01-01T00:00:00Z')`)
+	for _, s := range stmts {
+		if _, err := raw.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	db, err := state.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := t.Context()
+	got, err := db.GoogleEventsIn(ctx, "work", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC))
+	if err != nil || len(got) != 1 || string(got[0]) != `{"id":"a"}` {
+		t.Errorf("GoogleEventsIn() after upgrade = %q, %v; want the old row", strs(got), err)
+	}
+	if tok, _ := db.GoogleSyncToken(ctx, "work"); tok != "v2:d1:tok" {
+		t.Errorf("token after upgrade = %q, want v2:d1:tok (kept, not continued)", tok)
 	}
 }
