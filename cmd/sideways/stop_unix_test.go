@@ -325,7 +325,15 @@ func (w *gworld) asNobody(t *testing.T, db string) func(args ...string) string {
 	if err := os.WriteFile(copyExe, b, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{bin, filepath.Dir(filepath.Dir(w.dir)), filepath.Dir(w.dir), w.dir, filepath.Dir(db)} {
+	// Open the test's own folders, from the database up to (not including)
+	// the system's temporary folder: that one is shared (mode 1777) and is
+	// never ours to change.
+	open := []string{bin}
+	tmp := filepath.Clean(os.TempDir())
+	for p := filepath.Dir(db); p != tmp && p != filepath.Dir(p) && strings.HasPrefix(p, tmp+string(filepath.Separator)); p = filepath.Dir(p) {
+		open = append(open, p)
+	}
+	for _, p := range open {
 		if err := os.Chmod(p, 0o755); err != nil {
 			t.Fatal(err)
 		}

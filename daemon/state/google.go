@@ -44,23 +44,7 @@ func (s *DB) GoogleSyncedAt(ctx context.Context, cal string) (time.Time, error) 
 // GoogleEvents returns the mirrored events of the Google calendar cal, each as
 // the JSON the API returned, ordered by event id.
 func (s *DB) GoogleEvents(ctx context.Context, cal string) ([][]byte, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM google_events WHERE calendar = ? ORDER BY id`, cal)
-	if err != nil {
-		return nil, fmt.Errorf("google events %s: %w", cal, err)
-	}
-	defer rows.Close()
-	var out [][]byte
-	for rows.Next() {
-		var b []byte
-		if err := rows.Scan(&b); err != nil {
-			return nil, fmt.Errorf("google events %s: %w", cal, err)
-		}
-		out = append(out, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("google events %s: %w", cal, err)
-	}
-	return out, nil
+	return s.bodies(ctx, cal, `SELECT body FROM google_events WHERE calendar = ? ORDER BY id`, cal)
 }
 
 // GoogleEventsIn returns the bodies of the mirrored events of the Google
@@ -69,9 +53,15 @@ func (s *DB) GoogleEvents(ctx context.Context, cal string) ([][]byte, error) {
 // in the order calendar.Sort puts single events in, by start then UID, with
 // the series first.
 func (s *DB) GoogleEventsIn(ctx context.Context, cal string, from, to time.Time) ([][]byte, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM google_events
+	return s.bodies(ctx, cal, `SELECT body FROM google_events
 		WHERE calendar = ? AND start_at <= ? AND end_at >= ? ORDER BY start_at, uid, id`,
 		cal, to.Unix()+1, from.Unix()-1)
+}
+
+// bodies runs query, which selects event bodies of the Google calendar cal,
+// and returns them in its order.
+func (s *DB) bodies(ctx context.Context, cal, query string, args ...any) ([][]byte, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("google events %s: %w", cal, err)
 	}
