@@ -10,6 +10,7 @@ import (
 
 	"github.com/sidewayscal/sideways/calendar"
 	"github.com/sidewayscal/sideways/config"
+	"github.com/sidewayscal/sideways/rules/rulestest"
 )
 
 var ny = mustLoad("America/New_York")
@@ -33,43 +34,11 @@ func at(s string) time.Time {
 
 const me = "alex@acme.test"
 
-// baseYAML is a config with every section the tests lean on; %s takes peers
-// and %s rules, and further lines override top-level keys.
-const baseYAML = `
-me:
-  name: Alex Rivera
-  emails: [alex@acme.test, arivera@acme.test]
-  department: Engineering
-  timezone: America/New_York
-calendars:
-  - name: work
-    ics: work.ics
-mode: report
-meeting:
-  days: [Tue, Wed, Thu]
-  window: "10:00-16:00"
-  buffer: 10m
-  min_notice: 24h
-%s
-peers:
-%s
-rules:
-%s
-`
-
-const defaultRules = `
-  - name: same department
-    when: peer.department == me.department
-    skip: true
-  - name: high weekly
-    when: peer.interdependence == "high"
-    cadence: weekly
-  - name: forever monthly
-    when: peer.tier == "forever"
-    cadence: monthly
-  - name: rest quarterly
-    cadence: quarterly
-`
+// The tests' config and rules are the benchmarks' (rulestest).
+const (
+	baseYAML     = rulestest.BaseYAML
+	defaultRules = rulestest.DefaultRules
+)
 
 func peer(name, email, dept string, extra ...string) string {
 	s := fmt.Sprintf("  - name: %s\n    email: %s\n    department: %s\n", name, email, dept)

@@ -39,7 +39,7 @@ func World(nPeers, nEvents int) (config []byte, events []calendar.Event) {
 		fmt.Fprintf(&peers, "  - name: Peer%d Person%d\n    email: p%d@acme.test\n    department: %s\n    timezone: %s\n    interdependence: %s\n",
 			i, i, i, depts[i%len(depts)], zones[i%len(zones)], levels[i%len(levels)])
 	}
-	config = fmt.Appendf(nil, baseYAML, "caps:\n  writes_per_run: 50\n  open_suggestions: 50\n  peer_1on1s_per_week: 20\n  peer_1on1s_per_day: 4\n  new_peers_at_once: 5", peers.String(), defaultRules)
+	config = fmt.Appendf(nil, BaseYAML, "caps:\n  writes_per_run: 50\n  open_suggestions: 50\n  peer_1on1s_per_week: 20\n  peer_1on1s_per_day: 4\n  new_peers_at_once: 5", peers.String(), DefaultRules)
 	now := Now
 	rng := rand.New(rand.NewPCG(1, uint64(nEvents)))
 	start := now.AddDate(-1, 0, 0)
@@ -74,8 +74,9 @@ func World(nPeers, nEvents int) (config []byte, events []calendar.Event) {
 	return config, events
 }
 
-// baseYAML takes top-level overrides, peers and rules.
-const baseYAML = `
+// BaseYAML is a config with every section the tests and benchmarks lean on:
+// its %s take top-level overrides, the peers and the rules, in that order.
+const BaseYAML = `
 me:
   name: Alex Rivera
   emails: [alex@acme.test, arivera@acme.test]
@@ -97,7 +98,9 @@ rules:
 %s
 `
 
-const defaultRules = `
+// DefaultRules skip the same department, then cadence by interdependence
+// and tier.
+const DefaultRules = `
   - name: same department
     when: peer.department == me.department
     skip: true
