@@ -128,9 +128,11 @@ func TestRunStopsOnSignalWhileGoogleStalls(t *testing.T) {
 }
 
 // TestRunStopsOnSIGTERMOnAHostileFeed: a feed whose recurrence rules never
-// match (FREQ=HOURLY;BYSETPOS=2 from 2020) keeps a cycle busy in work that
-// may not look at the signal. sideways run still exits 0 within 10 seconds
-// of SIGTERM: by itself if the work stops, else when the grace runs out.
+// match (FREQ=HOURLY;BYSETPOS=2 from 2020), and a rule whose condition passes
+// the cost estimate but runs into the cost limit for each of 200 peers with
+// 60 tags, keep a cycle busy in work that may not look at the signal.
+// sideways run still exits 0 within 10 seconds of SIGTERM: by itself if the
+// work stops, else when the grace runs out.
 func TestRunStopsOnSIGTERMOnAHostileFeed(t *testing.T) {
 	dir := t.TempDir()
 	feed := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
@@ -151,7 +153,12 @@ calendars:
   - name: spin
     ics: spin.ics
 mode: report
-`), 0o600); err != nil {
+rules:
+  - name: tag pairs
+    when: 'peer.tags.all(x, peer.tags.all(y, x != y || x == y))'
+    cadence: weekly
+peers:
+`+slowPeers(200)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("SIDEWAYS_CONFIG", cfg)
@@ -398,4 +405,18 @@ func TestSecondSignalOrGraceEndsTheProcess(t *testing.T) {
 		}
 		close(done)
 	}
+}
+
+// slowPeers is a roster of n peers with 60 tags each: enough for a condition
+// over every pair of tags to reach the cost limit for each of them.
+func slowPeers(n int) string {
+	var b strings.Builder
+	tags := make([]string, 60)
+	for i := range tags {
+		tags[i] = fmt.Sprintf("t%d", i)
+	}
+	for i := range n {
+		fmt.Fprintf(&b, "  - name: Peer %d\n    email: p%d@acme.test\n    tags: [%s]\n", i, i, strings.Join(tags, ", "))
+	}
+	return b.String()
 }
