@@ -407,6 +407,10 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(base + "x: &x {a: *x}\n"))
 	f.Add([]byte("me: &m {name: a, emails: [a@b.c], <<: *m}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Go's fuzzer does not notice a hang by itself: an input that parses
+		// for over 5 seconds crashes the worker, which records it.
+		hang := time.AfterFunc(5*time.Second, func() { panic("hang: Parse of one input took over 5s") })
+		defer hang.Stop()
 		cfg, err := Parse("sideways.yaml", data)
 		if (cfg == nil) == (err == nil) {
 			t.Fatalf("Parse = %v, %v: want exactly one of config and error", cfg, err)
