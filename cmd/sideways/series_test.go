@@ -453,3 +453,34 @@ func TestDeletedSeriesIsANoAfterStateLoss(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelledMeetingOfAcceptedSeries: one meeting of a series the user
+// accepted, deleted ("this event"), is a missed 1:1 that feeds the cancelled
+// streak, not a "no": the peer stays scheduled by the series.
+func TestCancelledMeetingOfAcceptedSeries(t *testing.T) {
+	w := seriesWorld(t, "propose", weeklyRules)
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.sideways(true, "run", "--once")
+	dana := w.ours()["dana@acme.test"][0]
+	w.srv.Patch("primary", dana.Id, func(e *calendarv3.Event) {
+		e.Attendees = []*calendarv3.EventAttendee{{Email: gOwner, ResponseStatus: "accepted"}, {Email: "dana@acme.test", ResponseStatus: "accepted"}}
+	})
+	second := startOf(t, dana).AddDate(0, 0, 7)
+	w.srv.Delete("primary", dana.Id+"_"+second.UTC().Format("20060102T150405Z"))
+	w.now = second.Add(24 * time.Hour)
+	w.loseState()
+	w.sideways(true, "run", "--once")
+	var st struct {
+		Peers []struct {
+			Email           string `json:"email"`
+			State           string `json:"state"`
+			CancelledStreak int    `json:"cancelled_streak"`
+		} `json:"peers"`
+	}
+	if err := json.Unmarshal([]byte(w.sideways(true, "status", "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if d := st.Peers[0]; d.Email != "dana@acme.test" || d.State != "scheduled" || d.CancelledStreak != 1 {
+		t.Errorf("dana: %+v; want scheduled by her series, with the deleted meeting in the cancelled streak", d)
+	}
+}
