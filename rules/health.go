@@ -123,8 +123,9 @@ type Report struct {
 const Quarter = 91
 
 // Withdrawn names the suggestions sideways deleted itself (from the audit log),
-// by calendar + "/" + event id: a deleted suggestion not among them was
-// dismissed by the user.
+// by calendar + "/" + event id: a deleted suggestion not among them, and not
+// marked Withdrawn on the calendar (which a fresh state folder still sees),
+// was dismissed by the user.
 type Withdrawn map[string]bool
 
 // Report builds the report page's data from the same input as p, which must be
@@ -223,7 +224,7 @@ func peerReport(cfg *config.Config, now, from, dataFrom time.Time, a *Assessment
 		}
 		seen[key] = true
 		pr.Suggestions++
-		if ev.Cancelled() && !withdrawn[ev.Calendar+"/"+ev.ID] {
+		if ev.Cancelled() && !ev.Withdrawn && !withdrawn[ev.Calendar+"/"+ev.ID] {
 			pr.Dismissed++
 		}
 	}

@@ -207,7 +207,8 @@ func TestReportRoster(t *testing.T) {
 }
 
 // TestDismissedCountsOnlyTheUsersDeletions: a deleted suggestion counts as
-// dismissed unless the audit log says sideways withdrew it itself.
+// dismissed unless the audit log, or the calendar's mark (what a fresh state
+// folder has), says sideways withdrew it itself.
 func TestDismissedCountsOnlyTheUsersDeletions(t *testing.T) {
 	now := at("2026-11-23 09:00")
 	e := engine(t, "", peer("Marcus Chen", "marcus@acme.test", "Sales"), defaultRules)
@@ -237,5 +238,9 @@ func TestDismissedCountsOnlyTheUsersDeletions(t *testing.T) {
 			t.Errorf("withdrawn %v: %d suggestions, %d dismissed, %d reviews; want 2, %d, %d",
 				c.withdrawn, got.Suggestions, got.Dismissed, len(r.Reviews), c.dismissed, c.reviews)
 		}
+	}
+	in.Events[1].Withdrawn = true // the calendar's mark, with no audit log
+	if got := e.Report(in, p, nil).Peers[0]; got.Dismissed != 1 {
+		t.Errorf("a suggestion marked withdrawn counts as dismissed: %d dismissed, want 1", got.Dismissed)
 	}
 }

@@ -344,7 +344,11 @@ func (e *Engine) MatchEvent(ev *calendar.Event, now time.Time) EventMatch {
 // invite), which is then read like any other event.
 func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h *history) bool {
 	if e.Cancelled() {
-		return true // deleted: a dismissal (calendarDismissals), not a 1:1
+		// Deleted: a dismissal (calendarDismissals), not a 1:1. But one
+		// cancelled meeting of a series that became a real 1:1 (the peer
+		// added as a guest, or the invite accepted) is a missed 1:1, read
+		// like any other (the cancelled streak).
+		return e.RecurrenceID.IsZero() || !m.realSeries(e, ppl)
 	}
 	switch e.Tag {
 	case calendar.TagSuggestion:
@@ -385,6 +389,21 @@ func (m *matcher) ours(e *calendar.Event, ppl []string, p int, now time.Time, h 
 		}
 		if partstat(e, email) == calendar.PartStatNeedsAction {
 			h.open = append(h.open, e)
+			return true
+		}
+	}
+	return false
+}
+
+// realSeries reports whether e, an instance of a series sideways wrote, is
+// a meeting with a person: a suggestion with a guest other than you, or an
+// invite a guest other than you accepted.
+func (m *matcher) realSeries(e *calendar.Event, ppl []string) bool {
+	for _, email := range ppl {
+		if m.me[email] {
+			continue
+		}
+		if e.Tag == calendar.TagSuggestion || partstat(e, email) == calendar.PartStatAccepted {
 			return true
 		}
 	}

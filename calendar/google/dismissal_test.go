@@ -8,6 +8,7 @@ import (
 	calendarv3 "google.golang.org/api/calendar/v3"
 
 	"github.com/sidewayscal/sideways/calendar"
+	"github.com/sidewayscal/sideways/calendar/google"
 	"github.com/sidewayscal/sideways/calendar/google/googletest"
 )
 
@@ -166,4 +167,69 @@ func TestUserEditsAreSeen(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("not read: %v", want)
 	}
+}
+
+// TestDeletedSeriesThroughTheMirror: a series sideways wrote that the user
+// deleted reaches the read, through the state database's mirror (kept in
+// the compact form, read by every window) after an incremental sync and
+// after a full one on a fresh state, as one cancelled occurrence standing
+// for the series with the deletion time; a series sideways withdrew itself
+// reads as withdrawn.
+func TestDeletedSeriesThroughTheMirror(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+	e.srv.SetNow(func() time.Time { return now })
+	w := e.writer()
+	mine := draft("dana@acme.test", "p1/series", now.AddDate(0, 0, 3))
+	ours := draft("bo@acme.test", "p1/series", now.AddDate(0, 0, 4))
+	for _, d := range []*calendar.Draft{&mine, &ours} {
+		d.Recurrence = []string{"RRULE:FREQ=WEEKLY;UNTIL=" + d.Start.AddDate(0, 0, 63).UTC().Format("20060102T150405Z")}
+		if err := w.Insert(ctx, *d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := e.source()
+	if err := src.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Hour)
+	e.srv.Delete("primary", mine.ID)
+	if err := w.Delete(ctx, ours.ID); err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, src *google.Source) {
+		t.Helper()
+		evs, err := src.Events(ctx, now.AddDate(0, 0, -7), now.AddDate(0, 0, 14))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]calendar.Event{}
+		for _, ev := range evs {
+			if ev.Tag == "" {
+				continue
+			}
+			if _, dup := got[ev.ID]; dup || !ev.Cancelled() {
+				t.Errorf("%s: a deleted series reads as more than one cancelled occurrence: %+v", name, ev)
+			}
+			got[ev.ID] = ev
+		}
+		d, ok := got[mine.ID]
+		if !ok || d.TagPeer != "dana@acme.test" || !d.Updated.Equal(now) || !d.Start.Equal(mine.Start) ||
+			d.Withdrawn || d.SeriesID != mine.ID || !d.RecurrenceID.IsZero() {
+			t.Errorf("%s: the user's deletion of the series reads as %+v", name, d)
+		}
+		if b, ok := got[ours.ID]; !ok || !b.Withdrawn {
+			t.Errorf("%s: sideways' own withdrawal of the series reads as %+v", name, b)
+		}
+	}
+	if err := src.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("incremental", src)
+	fresh := e.client.Source("work", "primary", newMemStore())
+	if err := fresh.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("fresh state", fresh)
 }

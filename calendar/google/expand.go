@@ -22,7 +22,10 @@ import (
 // unknown stand alone unless cancelled. Series whose recurrence lines cannot be
 // read contribute their first instance and a warning on log. Deleted events are
 // left out, except those sideways wrote, which come with StatusCancelled (and
-// their deletion time in Updated): they are how dismissals are read.
+// their deletion time in Updated): they are how dismissals are read. A series
+// sideways wrote that was deleted whole comes as one such occurrence, standing
+// for the series (its ID the series', no RecurrenceID; see deletedSeries);
+// the exceptions of a deleted series are left out with it.
 //
 // Recurrence is expanded within the budget of an ICS feed (recur.Default), the
 // calendar counting as one feed: a rule that examines too many candidate
@@ -44,13 +47,23 @@ func expand(calName string, evs []*calendarv3.Event, from, to time.Time, log *sl
 	overlaps := func(e *calendar.Event) bool { return e.Span(from.Location()).Overlaps(window) }
 	masters := map[string]*calendarv3.Event{}
 	exceptions := map[string][]*calendarv3.Event{}
+	gone := map[string]bool{} // deleted series, whose exceptions go with them
+	var deleted []*calendarv3.Event
 	out := make([]calendar.Event, 0, len(evs)) // most are single events in the window
 	for _, ev := range evs {
 		switch {
 		case ev.RecurringEventId != "":
 			exceptions[ev.RecurringEventId] = append(exceptions[ev.RecurringEventId], ev)
 		case ev.Status == "cancelled":
-			if tag, _ := tags(ev); tag == "" || len(ev.Recurrence) > 0 {
+			tag, _ := tags(ev)
+			if len(ev.Recurrence) > 0 {
+				gone[ev.Id] = true
+				if tag != "" {
+					deleted = append(deleted, ev)
+				}
+				continue
+			}
+			if tag == "" {
 				continue
 			}
 			if e, ok := toEvent(calName, ev); ok && overlaps(&e) {
@@ -65,7 +78,7 @@ func expand(calName string, evs []*calendarv3.Event, from, to time.Time, log *sl
 		}
 	}
 	for parent, exs := range exceptions {
-		if masters[parent] != nil {
+		if masters[parent] != nil || gone[parent] {
 			continue
 		}
 		for _, ev := range exs {
@@ -80,6 +93,14 @@ func expand(calName string, evs []*calendarv3.Event, from, to time.Time, log *sl
 	// Cheapest first (by the work their rules are expected to take), then by
 	// id: a spent budget cuts the most expensive series, the same every time.
 	x := &expansion{cal: calName, log: log, limits: limits, budget: recur.NewBudget(limits), level: limits.RuleInstances}
+	// Deleted series first: each costs a walk to one instance, and a
+	// dismissal must not be lost to a budget spent on live series.
+	slices.SortFunc(deleted, func(a, b *calendarv3.Event) int { return cmp.Compare(a.Id, b.Id) })
+	for _, m := range deleted {
+		if e, ok := x.deletedSeries(m, to); ok && overlaps(&e) {
+			out = append(out, e)
+		}
+	}
 	plans := make([]*plan, 0, len(masters))
 	for _, m := range masters {
 		plans = append(plans, x.plan(m, from, to))

@@ -82,3 +82,48 @@ func editedInstance(series, instance *calendar.Event, orig time.Time) bool {
 	}
 	return series.Edited || !instance.Start.Equal(orig) || instance.Summary != series.Summary
 }
+
+// deletedSeries reads the master m of a series sideways wrote, deleted whole,
+// as a deleted single suggestion or invite reads: one cancelled occurrence
+// with its tags, Withdrawn mark, series fields and deletion time (Updated),
+// standing for the series (its ID the series' id, no RecurrenceID), at the
+// first instance that had not begun when the series was deleted (its first
+// instance when none had, or when the deletion time is unknown). So the rules
+// read a series the user deleted before it was over as their "no", exactly
+// like a deleted single event, and one sideways withdrew as its own. The
+// walk for that instance stops at to (later ones are outside the read) and
+// spends x's budget; ok is false when m has no usable start and end.
+func (x *expansion) deletedSeries(m *calendarv3.Event, to time.Time) (calendar.Event, bool) {
+	p := x.plan(m, to, to) // its window is not used: deletedSeries walks its own
+	if !p.ok {
+		return calendar.Event{}, false
+	}
+	e := p.first
+	e.SeriesID, e.SeriesLast = seriesOf(m, p.loc, e.Start)
+	at := e.Updated
+	if at.IsZero() || e.Start.After(at) || p.err != nil {
+		return e, true
+	}
+	var next time.Time
+	keep := func(t time.Time) bool {
+		if !t.After(at) || p.exdates[t.Unix()] {
+			return false
+		}
+		if next.IsZero() || t.Before(next) {
+			next = t
+		}
+		return true
+	}
+	for _, d := range p.rdates {
+		keep(d)
+	}
+	stop := to.Add(3 * time.Hour) // wall-clock margin for DST
+	for _, r := range p.rules {
+		r.Walk(at, stop, 1, x.budget, keep)
+	}
+	if !next.IsZero() {
+		e.End = next.Add(e.End.Sub(e.Start))
+		e.Start = next
+	}
+	return e, true
+}

@@ -116,3 +116,58 @@ func TestEditedInstance(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandDeletedSeries: a series sideways wrote and the user deleted
+// whole comes out of Expand as one cancelled occurrence standing for the
+// series (its id, no recurrence id) at the first instance not begun at the
+// deletion, with the deletion time, the tags and the series fields, which is
+// how the rules read a dismissal; the mark of sideways' own deletion comes
+// with it. Its exceptions go with it, and an untagged deleted series is
+// left out whole.
+func TestExpandDeletedSeries(t *testing.T) {
+	first := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
+	tagged := func(id string, deleted time.Time, withdrawn bool) *calendarv3.Event {
+		ev := seriesEvent(id, first, "RRULE:FREQ=WEEKLY;UNTIL=20270223T150000Z")
+		ev.Status, ev.Updated = "cancelled", deleted.Format(time.RFC3339)
+		p := map[string]string{"sideways": "suggestion", "sideways_peer": "dana@acme.test", "sideways_series": "true"}
+		if withdrawn {
+			p["sideways_withdrawn"] = "true"
+		}
+		ev.ExtendedProperties = &calendarv3.EventExtendedProperties{Private: p}
+		return ev
+	}
+	before := first.AddDate(0, 0, -3)
+	during := first.AddDate(0, 0, 8) // after two instances
+	untagged := seriesEvent("mine", first, "RRULE:FREQ=WEEKLY")
+	untagged.Status = "cancelled"
+	moved := &calendarv3.Event{Id: "early_20261208T150000Z", RecurringEventId: "early", Status: "confirmed", Summary: "moved",
+		OriginalStartTime: &calendarv3.EventDateTime{DateTime: "2026-12-08T15:00:00Z"},
+		Start:             &calendarv3.EventDateTime{DateTime: "2026-12-09T15:00:00Z"},
+		End:               &calendarv3.EventDateTime{DateTime: "2026-12-09T15:30:00Z"}}
+	evs := []*calendarv3.Event{tagged("early", before, false), tagged("late", during, false), tagged("ours", before, true), untagged, moved}
+	got := google.Expand("work", evs, first.AddDate(0, 0, -30), first.AddDate(0, 0, 60), nil)
+	last := time.Date(2027, 2, 23, 15, 0, 0, 0, time.UTC)
+	want := map[string]struct {
+		start, updated time.Time
+		withdrawn      bool
+	}{
+		"early": {first, before, false},
+		"late":  {first.AddDate(0, 0, 14), during, false},
+		"ours":  {first, before, true},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d occurrences, want %d: %+v", len(got), len(want), got)
+	}
+	for _, e := range got {
+		w, ok := want[e.ID]
+		if !ok {
+			t.Errorf("unexpected occurrence %s: %+v", e.ID, e)
+			continue
+		}
+		if !e.Cancelled() || e.Tag != calendar.TagSuggestion || e.TagPeer != "dana@acme.test" || !e.RecurrenceID.IsZero() ||
+			e.SeriesID != e.ID || !e.SeriesLast.Equal(last) || !e.Start.Equal(w.start) || !e.End.Equal(w.start.Add(30*time.Minute)) ||
+			!e.Updated.Equal(w.updated) || e.Withdrawn != w.withdrawn {
+			t.Errorf("%s: %+v; want cancelled at %s, deleted %s, withdrawn %v, series %s ending %s", e.ID, e, w.start, w.updated, w.withdrawn, e.ID, last)
+		}
+	}
+}

@@ -399,3 +399,88 @@ func TestUserSeriesHistory(t *testing.T) {
 		}
 	}
 }
+
+// TestDeletedSeriesIsANoAfterStateLoss: with series on, the user deletes the
+// suggested (or invited) series; the state folder is lost. For the whole
+// snooze no request writes anything for that peer and status shows the peer
+// snoozed, from the calendar alone; afterwards a new series may be proposed.
+// The user's deletion of one instance of the other peer's series is not a
+// "no", and neither is sideways' own withdrawal of a series.
+func TestDeletedSeriesIsANoAfterStateLoss(t *testing.T) {
+	for _, mode := range []string{"propose", "invite"} {
+		t.Run(mode, func(t *testing.T) {
+			w := seriesWorld(t, mode, weeklyRules)
+			w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+			w.sideways(true, "run", "--once")
+			got := w.ours()
+			dana, bo := got["dana@acme.test"], got["bo@acme.test"]
+			if len(dana) != 1 || len(bo) != 1 {
+				t.Fatalf("want one series each, got %v", got)
+			}
+			w.now = w.now.Add(time.Hour)
+			w.srv.Delete("primary", dana[0].Id)
+			// "Delete this event" on the first meeting of Bo's series only.
+			w.srv.Delete("primary", bo[0].Id+"_"+startOf(t, bo[0]).UTC().Format("20060102T150405Z"))
+			deleted := w.now
+			w.now = w.now.Add(2 * time.Hour)
+			w.loseState()
+			w.srv.ResetLog()
+
+			for i := 0; w.now.Before(deleted.Add(14*24*time.Hour - 12*time.Hour)); i++ {
+				w.sideways(true, "run", "--once")
+				if i == 10 {
+					w.loseState()
+				}
+				w.now = w.now.Add(12 * time.Hour)
+			}
+			if ws := w.writesFor("dana@acme.test"); len(ws) != 0 {
+				t.Errorf("during the snooze sideways wrote for dana: %v", routes(ws))
+			}
+			st := w.status()
+			if st.state("dana@acme.test") != "snoozed" {
+				t.Errorf("dana: state %q, why %q; want snoozed by the deleted series", st.state("dana@acme.test"), st.why("dana@acme.test"))
+			}
+			if st.state("bo@acme.test") == "snoozed" {
+				t.Errorf("bo is snoozed (%s): deleting one meeting of a series is not a no", st.why("bo@acme.test"))
+			}
+
+			// Once the snooze is over, Dana may get a new series.
+			w.now = deleted.Add(14*24*time.Hour + time.Hour)
+			w.sideways(true, "run", "--once")
+			if now := w.ours()["dana@acme.test"]; len(now) != 1 || now[0].Id == dana[0].Id || len(now[0].Recurrence) != 1 {
+				t.Errorf("after the snooze: want one new series for dana, got %v", now)
+			}
+		})
+	}
+}
+
+// TestCancelledMeetingOfAcceptedSeries: one meeting of a series the user
+// accepted, deleted ("this event"), is a missed 1:1 that feeds the cancelled
+// streak, not a "no": the peer stays scheduled by the series.
+func TestCancelledMeetingOfAcceptedSeries(t *testing.T) {
+	w := seriesWorld(t, "propose", weeklyRules)
+	w.srv.Insert("primary", gEvent("dana1", "Dana / Alex", w.now.AddDate(0, 0, -40), gOwner, "dana@acme.test"))
+	w.sideways(true, "run", "--once")
+	dana := w.ours()["dana@acme.test"][0]
+	w.srv.Patch("primary", dana.Id, func(e *calendarv3.Event) {
+		e.Attendees = []*calendarv3.EventAttendee{{Email: gOwner, ResponseStatus: "accepted"}, {Email: "dana@acme.test", ResponseStatus: "accepted"}}
+	})
+	second := startOf(t, dana).AddDate(0, 0, 7)
+	w.srv.Delete("primary", dana.Id+"_"+second.UTC().Format("20060102T150405Z"))
+	w.now = second.Add(24 * time.Hour)
+	w.loseState()
+	w.sideways(true, "run", "--once")
+	var st struct {
+		Peers []struct {
+			Email           string `json:"email"`
+			State           string `json:"state"`
+			CancelledStreak int    `json:"cancelled_streak"`
+		} `json:"peers"`
+	}
+	if err := json.Unmarshal([]byte(w.sideways(true, "status", "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if d := st.Peers[0]; d.Email != "dana@acme.test" || d.State != "scheduled" || d.CancelledStreak != 1 {
+		t.Errorf("dana: %+v; want scheduled by her series, with the deleted meeting in the cancelled streak", d)
+	}
+}
