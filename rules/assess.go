@@ -56,9 +56,40 @@ const Declined = "declined"
 // longer.
 func calendarDismissals(evs []calendar.Event) []Dismissal {
 	var out []Dismissal
+	// An invited series the peer declined whole (every meeting of it in view
+	// shows the decline) is a "no" like a declined single invite; a decline of
+	// one meeting of it is a missed 1:1, read by the cancelled streak.
+	type seriesAnswer struct {
+		meetings, declined int
+		first              *calendar.Event
+	}
+	var series map[string]*seriesAnswer
+	var order []string
 	for i := range evs {
 		e := &evs[i]
-		if e.Tag == "" || e.TagPeer == "" || e.Updated.IsZero() || !e.RecurrenceID.IsZero() {
+		if e.Tag == "" || e.TagPeer == "" || e.Updated.IsZero() {
+			continue
+		}
+		if !e.RecurrenceID.IsZero() {
+			if e.Tag != calendar.TagInvite || e.SeriesID == "" || e.Cancelled() {
+				continue
+			}
+			if series == nil {
+				series = map[string]*seriesAnswer{}
+			}
+			sa := series[e.SeriesID]
+			if sa == nil {
+				sa = &seriesAnswer{}
+				series[e.SeriesID] = sa
+				order = append(order, e.SeriesID)
+			}
+			sa.meetings++
+			if a := e.Attendee(e.TagPeer); a != nil && a.PartStat == calendar.PartStatDeclined {
+				sa.declined++
+				if sa.first == nil || e.Start.Before(sa.first.Start) {
+					sa.first = e
+				}
+			}
 			continue
 		}
 		peer := strings.ToLower(e.TagPeer)
@@ -71,6 +102,12 @@ func calendarDismissals(evs []calendar.Event) []Dismissal {
 			if a := e.Attendee(peer); a != nil && a.PartStat == calendar.PartStatDeclined {
 				out = append(out, Dismissal{Peer: peer, At: e.Updated, What: Declined, Slot: e.Start})
 			}
+		}
+	}
+	for _, id := range order {
+		if sa := series[id]; sa.declined > 0 && sa.declined == sa.meetings {
+			e := sa.first
+			out = append(out, Dismissal{Peer: strings.ToLower(e.TagPeer), At: e.Updated, What: Declined, Slot: e.Start})
 		}
 	}
 	return out
