@@ -299,7 +299,7 @@ type occRef struct {
 // event makes the occurrence r refers to.
 func (r occRef) event(calName string) calendar.Event {
 	v, tmpl, start, dur := r.m, r.tmpl, r.start, r.dur
-	in := &tmpl.info
+	in := tmpl.info
 	return calendar.Event{
 		Calendar: calName, UID: v.uid, RecurrenceID: r.recurID,
 		Start: start, End: start.Add(dur), AllDay: tmpl.st.date, Floating: tmpl.st.floating,

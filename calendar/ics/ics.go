@@ -83,7 +83,9 @@ type vevent struct {
 	seq  int32
 	rec  *recurrence // RRULE, RDATE, EXDATE, EXRULE; nil when none
 	ov   *override   // RECURRENCE-ID; nil for a series master or single event
-	info info
+	// info is shared by every event of the feed with the same fields (see
+	// pack): a pointer is a tenth of an info, and events repeat a lot.
+	info *info
 }
 
 // recurrence is what makes a series.
@@ -132,8 +134,19 @@ func code[T comparable](all []T, v T) uint8 {
 	return 0
 }
 
-// pack turns the fields of ev into an info, interning its text.
-func (p *parser) pack(ev calendar.Event) info {
+// infoKey identifies an info: its text is interned and its attendee list
+// shared, so their addresses stand for their contents.
+type infoKey struct {
+	summary, organizer, tagPeer string
+	attendees                   *calendar.Attendee
+	n                           int
+	status, kind, tag           uint8
+	transparent                 bool
+}
+
+// pack turns the fields of ev into an info, interning its text, and returns
+// the feed's one copy of that info: nothing changes an info once made.
+func (p *parser) pack(ev calendar.Event) *info {
 	in := info{
 		summary: p.intern(ev.Summary), organizer: p.intern(ev.Organizer), tagPeer: p.intern(ev.TagPeer),
 		status: code(statuses, ev.Status), kind: code(kinds, ev.Kind), tag: code(tags, ev.Tag),
@@ -142,7 +155,17 @@ func (p *parser) pack(ev calendar.Event) info {
 	if len(ev.Attendees) > 0 {
 		in.attendees = p.internAttendees(ev.Attendees)
 	}
-	return in
+	k := infoKey{summary: in.summary, organizer: in.organizer, tagPeer: in.tagPeer, n: len(in.attendees),
+		status: in.status, kind: in.kind, tag: in.tag, transparent: in.transparent}
+	if len(in.attendees) > 0 {
+		k.attendees = &in.attendees[0]
+	}
+	if shared, ok := p.infos[k]; ok {
+		return shared
+	}
+	shared := &in
+	p.infos[k] = shared
+	return shared
 }
 
 // internAttendees returns a copy of as, one per distinct list in the feed:
@@ -221,6 +244,7 @@ type parser struct {
 	warnings []Warning
 	strs     map[string]string              // interned text: titles and people repeat a lot
 	lists    map[string][]calendar.Attendee // interned attendee lists, by internAttendees' key
+	infos    map[infoKey]*info              // interned infos, by pack's key
 	key      []byte
 	props    props               // reused by eventProps
 	params   paramList           // reused by eventProps: the parameters of props
@@ -261,6 +285,7 @@ func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, [
 		zones:    map[string]*time.Location{},
 		strs:     map[string]string{},
 		lists:    map[string][]calendar.Attendee{},
+		infos:    map[infoKey]*info{},
 	}
 	if p.floating == nil {
 		p.floating = time.UTC
