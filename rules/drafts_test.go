@@ -2,7 +2,6 @@ package rules
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -37,16 +36,7 @@ func renderPlan(t *testing.T) (*config.Config, *Plan) {
     when: peer.interdependence == "high"
     cadence: weekly
 `
-	yaml := strings.NewReplacer("    ics: work.ics\n", "    google: {}\n    writable: true\n", "mode: report\n", "mode: propose\n").
-		Replace(fmt.Sprintf(baseYAML, "", peers, rules))
-	cfg, err := config.Parse("test.yaml", []byte(yaml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Compile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := proposingEngine(t, "", peers, rules)
 	p, err := e.Plan(&Input{Now: at("2026-11-23 09:00"), Writable: "work", Events: []calendar.Event{
 		oneOnOne("dana@acme.test", "2026-11-09 10:00"),
 		oneOnOne("tom@acme.test", "2026-10-22 10:00"),
@@ -54,7 +44,7 @@ func renderPlan(t *testing.T) (*config.Config, *Plan) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg, p
+	return e.Config(), p
 }
 
 func quoteYAML(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }

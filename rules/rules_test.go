@@ -61,6 +61,23 @@ func engine(t *testing.T, top, peers, rules string) *Engine {
 	return e
 }
 
+// proposingEngine is engine over a config that proposes to a writable Google
+// calendar instead of reporting from an ICS file.
+func proposingEngine(t *testing.T, top, peers, rules string) *Engine {
+	t.Helper()
+	yaml := strings.NewReplacer("    ics: work.ics\n", "    google: {}\n    writable: true\n", "mode: report\n", "mode: propose\n").
+		Replace(fmt.Sprintf(baseYAML, top, peers, rules))
+	cfg, err := config.Parse("test.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	e, err := Compile(cfg)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	return e
+}
+
 type evOpt func(*calendar.Event)
 
 func ev(summary, start string, minutes int, opts ...evOpt) calendar.Event {

@@ -104,16 +104,7 @@ func situations(t *testing.T) (*config.Config, *Plan) {
 		peer("Hugo Held", "hugo@acme.test", "Data") +
 		peer("Hana Heldback", "hana@acme.test", "Research")
 	caps := "caps:\n  peer_1on1s_per_week: 3\n  peer_1on1s_per_day: 1\n  new_peers_at_once: 2\n  open_suggestions: 8\nhorizon: 28d\n"
-	yaml := strings.NewReplacer("    ics: work.ics\n", "    google: {}\n    writable: true\n", "mode: report\n", "mode: propose\n").
-		Replace(fmt.Sprintf(baseYAML, caps, peers, defaultRules))
-	cfg, err := config.Parse("test.yaml", []byte(yaml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Compile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := proposingEngine(t, caps, peers, defaultRules)
 	p, err := e.Plan(&Input{Now: at("2026-11-23 09:00"), Writable: "work", Events: []calendar.Event{
 		oneOnOne("rita@acme.test", "2026-10-29 10:00"),
 		oneOnOne("gus@acme.test", "2026-09-15 10:00"),
@@ -129,7 +120,7 @@ func situations(t *testing.T) (*config.Config, *Plan) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg, p
+	return e.Config(), p
 }
 
 // TestTextGolden pins what a manager reads: the invitation draft in each

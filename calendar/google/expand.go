@@ -149,17 +149,8 @@ type series struct {
 	m          *calendarv3.Event
 	exceptions []calendar.Event
 	instances  []calendar.Event
-	cut        instanceCut
+	cut        recur.InstanceCut
 }
-
-// instanceCut says whether, and by which limit, a series lost instances.
-type instanceCut uint8
-
-const (
-	noCut     instanceCut = iota
-	ruleCut               // RuleInstances
-	sharedCut             // its share of FeedInstances
-)
 
 // plan is a recurring master read and ready to expand.
 type plan struct {
@@ -318,17 +309,9 @@ func (x *expansion) series(p *plan, exs []*calendarv3.Event, overlaps func(*cale
 		}
 	}
 	if p.capped {
-		s.cut = x.capAt(x.level)
+		s.cut = x.limits.CapAt(x.level)
 	}
 	return s
-}
-
-// capAt says which limit a cap of n instances is.
-func (x *expansion) capAt(n int) instanceCut {
-	if n < x.limits.RuleInstances {
-		return sharedCut
-	}
-	return ruleCut
 }
 
 // occurrences returns the starts of a planned series in [after, before], in
@@ -413,7 +396,7 @@ func (x *expansion) share() {
 	for _, s := range x.all {
 		if len(s.instances) > level {
 			s.instances = slices.Clone(s.instances[:level]) // and let the rest go
-			s.cut = sharedCut
+			s.cut = recur.Shared
 		}
 		x.kept += len(s.instances)
 	}
@@ -431,10 +414,10 @@ func (x *expansion) finish() {
 			}
 		}
 		switch s.cut {
-		case ruleCut:
+		case recur.RuleCapped:
 			x.log.Warn("google: recurrence cut at the per-rule limit of instances in the window; later instances are left out",
 				"calendar", x.cal, "event", s.m.Id, "rule", rule, "kept", len(s.instances))
-		case sharedCut:
+		case recur.Shared:
 			x.log.Warn("google: recurrence cut: the calendar's series have more instances in the window than the per-feed limit, "+
 				"and the biggest are cut to a common number; later instances are left out",
 				"calendar", x.cal, "event", s.m.Id, "rule", rule, "kept", len(s.instances), "limit", x.limits.FeedInstances)

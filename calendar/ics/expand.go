@@ -49,7 +49,7 @@ func (c *Calendar) Occurrences(from, to time.Time) ([]calendar.Event, []Warning)
 			ovs, future = c.overrides[m.uid], c.future[m.uid]
 		}
 		start := len(out)
-		x.capped = noCut
+		x.capped = recur.Kept
 		out = m.expand(w, ovs, future, out, x)
 		if m.recurring() {
 			x.series = append(x.series, segment{m: m, start: start, n: len(out) - start, cut: x.capped})
@@ -125,33 +125,20 @@ type expansion struct {
 	// only the first gets its own warning.
 	feedCuts int
 	// capped is set by vevent.expand when the series it expands hit its cap.
-	capped instanceCut
+	capped recur.InstanceCut
 }
 
 // segment is where one series' occurrences are in the output.
 type segment struct {
 	m        *vevent
 	start, n int
-	cut      instanceCut
+	cut      recur.InstanceCut
 }
-
-// instanceCut says whether, and by which limit, a series lost instances.
-type instanceCut uint8
-
-const (
-	noCut     instanceCut = iota
-	ruleCut               // RuleInstances
-	sharedCut             // its share of FeedInstances
-)
 
 // capAt records that the series being expanded kept max instances and lost
 // others.
 func (x *expansion) capAt(n int) {
-	if n < x.limits.RuleInstances {
-		x.capped = sharedCut
-	} else {
-		x.capped = max(x.capped, ruleCut)
-	}
+	x.capped = max(x.capped, x.limits.CapAt(n))
 }
 
 // warn records a warning about series m, naming its rule (kind and text) when
@@ -191,10 +178,10 @@ func (x *expansion) cut(m *vevent, kind string, r *rule, how recur.Cut, max int)
 func (x *expansion) finish() {
 	for _, s := range x.series {
 		switch s.cut {
-		case ruleCut:
+		case recur.RuleCapped:
 			x.warn(s.m, "RRULE", firstRule(s.m), "cut at %s instances in the window (the per-rule limit); later instances are left out",
 				thousands(s.n))
-		case sharedCut:
+		case recur.Shared:
 			x.warn(s.m, "RRULE", firstRule(s.m), "cut at %s instances: the feed's series have more than %s instances in the window "+
 				"(the per-feed limit), and the biggest are cut to a common number; later instances are left out",
 				thousands(s.n), thousands(x.limits.FeedInstances))
@@ -227,7 +214,7 @@ func (x *expansion) share(out []occRef) []occRef {
 		rd = s.start + s.n
 		if s.n > level {
 			slices.SortFunc(seg, func(a, b occRef) int { return a.start.Compare(b.start) })
-			s.cut = sharedCut
+			s.cut = recur.Shared
 			seg = seg[:level]
 		}
 		s.start, s.n = wr, len(seg)

@@ -71,6 +71,28 @@ var Default = Limits{
 	FeedInstances: 100_000,
 }
 
+// InstanceCut says whether, and by which limit, a series lost instances.
+type InstanceCut uint8
+
+const (
+	// Kept: the series kept every instance in the window.
+	Kept InstanceCut = iota
+	// RuleCapped: the series reached Limits.RuleInstances.
+	RuleCapped
+	// Shared: the feed's series had more than Limits.FeedInstances together,
+	// and this one was cut to its share (see Share).
+	Shared
+)
+
+// CapAt says which limit a walk that kept n instances, and lost others, met:
+// RuleCapped at RuleInstances, else the feed's share.
+func (l Limits) CapAt(n int) InstanceCut {
+	if n < l.RuleInstances {
+		return Shared
+	}
+	return RuleCapped
+}
+
 // Budget is what one expansion of one feed may still spend. It is not safe
 // for concurrent use: use one per expansion.
 type Budget struct {
