@@ -135,7 +135,7 @@ func SeriesRule(c config.Cadence, slot calendar.Interval, limit time.Duration) (
 // any of whose visible instances would break a cap is held back with the cap's
 // key.
 func (pl *planner) placeSeries(a *Assessment, f found) (*Series, *Held) {
-	see := pl.now.Add(pl.cfg.Horizon).AddDate(0, 0, 8)
+	_, see := ReadWindow(pl.cfg, pl.now)
 	try := func(slot calendar.Interval) (*Series, *Held) {
 		rule, ins := SeriesRule(a.Cadence, slot, pl.cfg.Caps.SeriesMax)
 		s := &Series{Cadence: a.Cadence, Rule: rule, Instances: ins}
