@@ -3,6 +3,7 @@ package ics
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"time"
@@ -20,18 +21,21 @@ type stamp struct {
 	floating bool
 }
 
-// decodeEvent turns one VEVENT block into a vevent, or says why it cannot be used.
-func (p *parser) decodeEvent(b block) (v *vevent, err error) {
+// decodeEvent turns one VEVENT block into a vevent, or says why it cannot be
+// used. It returns nil and no error for an event the parse leaves out (see
+// Options.Since).
+func (p *parser) decodeEvent(b block) (kept *vevent, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			v, err = nil, fmt.Errorf("unreadable event: %v", r)
+			kept, err = nil, fmt.Errorf("unreadable event: %v", r)
 		}
 	}()
 	props := p.eventProps(b)
 	line := b.lines[0].no
-	v = &vevent{line: int32(line)}
-	if uid := props.Get(ical.PropUID); uid != nil {
-		v.uid = strings.Clone(strings.TrimSpace(unescapeText(uid.Value)))
+	v := vevent{line: int32(line)} // stored in p.events once known to be kept
+	var uid string
+	if u := props.Get(ical.PropUID); u != nil {
+		uid = strings.TrimSpace(unescapeText(u.Value))
 	}
 
 	dtstart := props.Get(ical.PropDateTimeStart)
@@ -46,6 +50,13 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 	if v.dur, err = p.duration(props, st, line); err != nil {
 		return nil, err
 	}
+	if p.leaveOut(props, v.st, v.dur) {
+		if uid != "" {
+			p.pruned = append(p.pruned, maphash.String(p.seed, uid))
+		}
+		return nil, nil
+	}
+	v.uid = p.text.clone(uid)
 
 	if rid := props.Get(ical.PropRecurrenceID); rid != nil {
 		s, err := p.stamp(rid.Value, rid.Params, line)
@@ -121,7 +132,7 @@ func (p *parser) decodeEvent(b block) (v *vevent, err error) {
 	ev := p.fields(props)
 	v.info = p.pack(ev)
 	p.atts = ev.Attendees[:0]
-	return v, nil
+	return p.events.add(v), nil
 }
 
 // conform makes an EXDATE or RDATE comparable with DTSTART: a date in a timed
@@ -257,6 +268,9 @@ func (p *parser) zone(tzid string, line int) *time.Location {
 	if loc, ok := p.zones[tzid]; ok {
 		return loc
 	}
+	// tzid is a block's text, reused after it (see splitter): the map and
+	// the zone keep their own copy.
+	tzid = strings.Clone(tzid)
 	loc, ok := loadZone(tzid)
 	if !ok {
 		loc = p.fromVTimezone(tzid, line)

@@ -18,6 +18,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
 	"strings"
@@ -36,7 +37,17 @@ type Options struct {
 	// Floating is the zone floating date-times are read in; nil means UTC. A valid
 	// X-WR-TIMEZONE in the feed takes precedence, as calendar apps do.
 	Floating *time.Location
+	// Since, when set, is the earliest window start the calendar will be asked
+	// for: single events that ended well before it (PruneMargin) are not kept,
+	// so a feed's years of history cost no memory. Series and overrides are
+	// always kept. Zero keeps everything. See Calendar.Covers.
+	Since time.Time
 }
+
+// PruneMargin is how long before Options.Since a single event must have ended
+// to be left out: more than an all-day date can move between zones (26
+// hours), with room for a caller whose window start moves back a little.
+const PruneMargin = 72 * time.Hour
 
 // Warning is a problem in a feed that did not stop it from being used.
 type Warning struct {
@@ -70,6 +81,15 @@ type Calendar struct {
 	dayZone *time.Location
 	// limits bound expansion; zero means recur.Default (tests set smaller).
 	limits recur.Limits
+	// since is Options.Since: windows starting before it may lack single
+	// events that the parse left out.
+	since time.Time
+}
+
+// Covers reports whether the calendar holds every event a window starting at
+// from needs: always, unless it was parsed with Options.Since after from.
+func (c *Calendar) Covers(from time.Time) bool {
+	return c.since.IsZero() || !from.Before(c.since)
 }
 
 // vevent is one VEVENT, decoded: a series master (or single event) or an
@@ -163,7 +183,7 @@ func (p *parser) pack(ev calendar.Event) *info {
 	if shared, ok := p.infos[k]; ok {
 		return shared
 	}
-	shared := &in
+	shared := p.infoSlab.add(in)
 	p.infos[k] = shared
 	return shared
 }
@@ -186,7 +206,7 @@ func (p *parser) internAttendees(as []calendar.Attendee) []calendar.Attendee {
 	if list, ok := p.lists[string(b)]; ok {
 		return list
 	}
-	list := make([]calendar.Attendee, len(as))
+	list := p.attSlab.list(len(as))
 	for i, a := range as {
 		a.Email, a.Name, a.PartStat = p.intern(a.Email), p.intern(a.Name), calendar.PartStat(p.intern(string(a.PartStat)))
 		list[i] = a
@@ -249,6 +269,17 @@ type parser struct {
 	props    props               // reused by eventProps
 	params   paramList           // reused by eventProps: the parameters of props
 	atts     []calendar.Attendee // reused by fields
+	// What the Calendar keeps is allocated a chunk at a time (see slab).
+	events   slab[vevent]
+	attSlab  slab[calendar.Attendee]
+	infoSlab slab[info]
+	text     textArena
+	// prune is when a single event must have ended by to be left out (zero:
+	// none is); pruned holds a hash of each such event's UID, so a UID that
+	// is also kept (a copy sent twice, an override) can be told.
+	prune  time.Time
+	seed   maphash.Seed
+	pruned []uint64
 	// zoneBudget bounds the walks of the feed's VTIMEZONE rules.
 	zoneBudget *recur.Budget
 }
@@ -266,7 +297,7 @@ func (p *parser) intern(s string) string {
 	if v, ok := p.strs[s]; ok {
 		return v
 	}
-	s = strings.Clone(s)
+	s = p.text.clone(s)
 	p.strs[s] = s
 	return s
 }
@@ -286,6 +317,9 @@ func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, [
 		strs:     map[string]string{},
 		lists:    map[string][]calendar.Attendee{},
 		infos:    map[infoKey]*info{},
+	}
+	if !opts.Since.IsZero() {
+		p.prune, p.seed = opts.Since.Add(-PruneMargin), maphash.MakeSeed()
 	}
 	if p.floating == nil {
 		p.floating = time.UTC
@@ -353,16 +387,30 @@ func parseStream(open func() (io.ReadCloser, error), opts Options) (*Calendar, [
 				p.warn(b.lines[0].no, "skipped VEVENT: %v", err)
 				return
 			}
-			decoded = append(decoded, v)
+			if v != nil {
+				decoded = append(decoded, v)
+			}
 		},
 		problem: func(Warning) {}, // reported by the first pass
 	}
+	warned := len(p.warnings)
 	if err := pass(second); err != nil {
 		return nil, nil, fmt.Errorf("read feed %s: %w", p.feed, err)
+	}
+	if p.prunedKept(decoded) {
+		// A UID left out is also kept: which copy wins, or what an override
+		// replaces, needs every copy. Read the events again, keeping all.
+		p.prune, p.pruned, decoded, p.warnings = time.Time{}, nil, nil, p.warnings[:warned]
+		if err := pass(second); err != nil {
+			return nil, nil, fmt.Errorf("read feed %s: %w", p.feed, err)
+		}
 	}
 	slices.SortStableFunc(p.warnings, func(a, b Warning) int { return a.Line - b.Line })
 	c := group(decoded)
 	c.dayZone, c.name = opts.Floating, opts.Name
+	if !p.prune.IsZero() {
+		c.since = opts.Since
+	}
 	return c, p.warnings, nil
 }
 

@@ -569,8 +569,9 @@ func addCorpusSeeds(f *testing.F) {
 	}
 }
 
-// FuzzParseExpand: no input makes parse or expand panic or hang, and every
-// occurrence is well formed and inside the window.
+// FuzzParseExpand: no input makes parse or expand panic or hang, every
+// occurrence is well formed and inside the window, and a parse that leaves
+// out the past (Options.Since) expands the window as the whole feed does.
 func FuzzParseExpand(f *testing.F) {
 	f.Add(feed(`BEGIN:VEVENT
 		UID:r
@@ -600,7 +601,16 @@ func FuzzParseExpand(f *testing.F) {
 		if err != nil {
 			return
 		}
-		checkExpand(t, c, ts("2026-01-01T00:00:00Z"), ts("2027-01-01T00:00:00Z"))
+		from, to := ts("2026-01-01T00:00:00Z"), ts("2027-01-01T00:00:00Z")
+		checkExpand(t, c, from, to)
+		// Parsed for windows from 2026 on, the feed gives the same year.
+		pruned, _, err := Parse(strings.NewReader(src), Options{Name: "fuzz", Since: from})
+		if err != nil {
+			t.Fatalf("parsed whole, but not with Since: %v", err)
+		}
+		if got, want := eventKeys(pruned.Expand(from, to)), eventKeys(c.Expand(from, to)); got != want {
+			t.Errorf("parsed with Since:\n%s\nparsed whole:\n%s", got, want)
+		}
 	})
 }
 

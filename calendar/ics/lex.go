@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // line is one unfolded content line and the physical line it started on.
@@ -149,8 +150,28 @@ func beginEnd[T string | []byte](l T) (kind, name string) {
 	default:
 		return "", ""
 	}
+	a, b = i+1, len(l)
+	for a < b && asciiSpace(l[a]) {
+		a++
+	}
+	for b > a && asciiSpace(l[b-1]) {
+		b--
+	}
+	for _, known := range componentNames {
+		if equalFold(l[a:b], known) {
+			return kind, known // without making a string of each line's
+		}
+	}
 	return kind, strings.ToUpper(strings.TrimSpace(string(l[i+1:])))
 }
+
+// asciiSpace reports whether c is white space strings.TrimSpace trims.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// componentNames are the components a feed is mostly made of.
+var componentNames = []string{"VEVENT", "VALARM", "VCALENDAR", "VTIMEZONE", "STANDARD", "DAYLIGHT", "VTODO", "VJOURNAL", "VFREEBUSY"}
 
 // equalFold reports whether b is upper, ignoring ASCII case.
 func equalFold[T string | []byte](b T, upper string) bool {
@@ -175,7 +196,8 @@ func equalFold[T string | []byte](b T, upper string) bool {
 // component keeps the line number it started on. Several VCALENDARs in one
 // feed (concatenated exports) are merged. A component cut short by another
 // BEGIN of the same kind, by END:VCALENDAR or by the end of the data is
-// reported and dropped. The block handed over is only valid during the call.
+// reported and dropped. The block handed over is only valid during the call:
+// its lines and their text are reused for the next one.
 type splitter struct {
 	// keep says whether to collect the lines of a component with this name;
 	// the others are skipped (their structure is still checked).
@@ -187,23 +209,63 @@ type splitter struct {
 	// component need not be collected: depth is their nesting in it.
 	drop   func(text []byte, depth int) bool
 	sawCal bool
-	buf    []line // the lines of the block being read, reused: block must not keep them
+	buf    []line // the lines of the block being read, reused
+	// text holds the text of the block's lines, reused; outgrown holds what
+	// text outgrew during the block.
+	text     []byte
+	outgrown [][]byte
+}
+
+// hold returns b as a string kept in sp.text until the block ends: a feed's
+// text passes through one buffer instead of becoming garbage a line at a
+// time.
+func (sp *splitter) hold(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(sp.text)-len(sp.text) < len(b) {
+		sp.outgrown = append(sp.outgrown, sp.text)
+		sp.text = make([]byte, 0, max(2*cap(sp.text), len(b), 4<<10))
+	}
+	k := len(sp.text)
+	sp.text = append(sp.text, b...)
+	return unsafe.String(&sp.text[k], len(b))
+}
+
+// release ends a block's text. It zeroes it, so that a string kept past the
+// block by mistake reads as NULs in every test, not as the next block's text
+// now and then.
+func (sp *splitter) release() {
+	clear(sp.text)
+	sp.text = sp.text[:0]
+	for _, b := range sp.outgrown {
+		clear(b)
+	}
+	clear(sp.outgrown)
+	sp.outgrown = sp.outgrown[:0]
 }
 
 func (sp *splitter) run(lx *lexer) {
 	inCal := false
-	var cur *block
+	var cur *block // nil, or &open
+	var open block
 	keep := false
 	depth := 0 // nesting inside cur
+	end := func() {
+		sp.buf = cur.lines[:0]
+		sp.release()
+		cur = nil
+	}
 	unterminated := func(at string) {
 		sp.problem(Warning{Line: cur.lines[0].no,
 			Msg: fmt.Sprintf("skipped %s: no END:%s before %s", cur.name, cur.name, at)})
-		cur = nil
+		end()
 	}
-	var l line
-	add := func(l line) {
+	// add collects a line of the current block; text is made only of the
+	// lines someone reads: a pass skips most of the feed.
+	add := func(no int, text []byte) {
 		if keep {
-			cur.lines = append(cur.lines, l)
+			cur.lines = append(cur.lines, line{no: no, text: sp.hold(text)})
 		}
 	}
 	for {
@@ -214,12 +276,6 @@ func (sp *splitter) run(lx *lexer) {
 		kind, name := beginEnd(text)
 		if kind == "" && cur != nil && keep && sp.drop != nil && sp.drop(text, depth) {
 			continue
-		}
-		l.no, l.text = no, ""
-		if kind != "" || cur == nil || keep {
-			// Text is made only of the lines someone reads: a pass skips
-			// most of the feed.
-			l.text = string(text)
 		}
 		if !inCal {
 			if kind == "BEGIN" && name == "VCALENDAR" {
@@ -234,42 +290,46 @@ func (sp *splitter) run(lx *lexer) {
 				inCal = false
 				continue
 			case kind == "BEGIN" && name == cur.name && depth == 0:
-				unterminated(fmt.Sprintf("BEGIN:%s on line %d", name, l.no))
+				unterminated(fmt.Sprintf("BEGIN:%s on line %d", name, no))
 			case kind == "BEGIN":
 				depth++
-				add(l)
+				add(no, text)
 				continue
 			case kind == "END" && depth > 0:
 				depth--
-				add(l)
+				add(no, text)
 				continue
 			case kind == "END":
-				add(l)
+				add(no, text)
 				if name != cur.name {
 					sp.problem(Warning{Line: cur.lines[0].no,
-						Msg: fmt.Sprintf("skipped %s: ended by END:%s on line %d", cur.name, name, l.no)})
+						Msg: fmt.Sprintf("skipped %s: ended by END:%s on line %d", cur.name, name, no)})
 				} else if keep {
 					sp.block(*cur)
 				}
-				sp.buf = cur.lines[:0]
-				cur = nil
+				end()
 				continue
 			default:
-				add(l)
+				add(no, text)
 				continue
 			}
 		}
 		switch kind {
 		case "BEGIN":
 			keep = sp.keep(name)
-			cur = &block{name: name, lines: append(sp.buf[:0], l)}
+			open = block{name: name, lines: sp.buf[:0]}
+			cur = &open
 			depth = 0
+			cur.lines = append(cur.lines, line{no: no})
+			if keep {
+				cur.lines[0].text = sp.hold(text)
+			}
 		case "END":
 			if name == "VCALENDAR" {
 				inCal = false
 			}
 		default:
-			sp.prop(l)
+			sp.prop(line{no: no, text: string(text)})
 		}
 	}
 	if cur != nil {

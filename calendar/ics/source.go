@@ -81,8 +81,11 @@ type Source struct {
 	fileSize     int64
 	fileMod      time.Time
 	cacheTried   bool
-	stale        *StaleError
-	parses       int // for tests: how many bodies were parsed
+	// since is the start of the window being read: a parse keeps what
+	// windows from then on need (Options.Since).
+	since  time.Time
+	stale  *StaleError
+	parses int // for tests: how many bodies were parsed
 	// warned holds the expansion warnings logged for warnedCal.
 	warnedCal *Calendar
 	warned    map[string]bool
@@ -171,7 +174,7 @@ func (s *Source) Freshness(context.Context) (time.Time, error) {
 // Events returns the feed's occurrences overlapping [from, to). See
 // calendar.Source for the contract, and Source for stale feeds.
 func (s *Source) Events(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
-	cal, err := s.load(ctx)
+	cal, err := s.load(ctx, from)
 	if err != nil {
 		return nil, err
 	}
@@ -265,9 +268,14 @@ func (s *Source) tooLarge() error {
 	return fmt.Errorf("feed %s is larger than the %s limit", s.name(), size)
 }
 
-func (s *Source) load(ctx context.Context) (*Calendar, error) {
+// load returns the feed, parsed for windows starting at from or later: a copy
+// kept from an earlier parse is used only when it covers from (see
+// Options.Since), and a feed that cannot be refreshed is served from it only
+// then. A window starting earlier than any before reads the feed again whole.
+func (s *Source) load(ctx context.Context, from time.Time) (*Calendar, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.since = from
 	u, isURL := s.url()
 	if isURL && s.cal == nil && s.Cache != nil && !s.cacheTried {
 		s.cacheTried = true
@@ -284,7 +292,7 @@ func (s *Source) load(ctx context.Context) (*Calendar, error) {
 		s.stale = nil
 		return cal, nil
 	}
-	if s.cal == nil || ctx.Err() != nil {
+	if s.cal == nil || !s.cal.Covers(from) || ctx.Err() != nil {
 		return nil, err
 	}
 	// Keep serving the last good copy: a feed that hiccups must not empty
@@ -321,7 +329,7 @@ func (s *Source) readFile() (*Calendar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read feed %s: %w", s.name(), err)
 	}
-	if s.cal != nil && fi.Size() == s.fileSize && fi.ModTime().Equal(s.fileMod) {
+	if s.covered() && fi.Size() == s.fileSize && fi.ModTime().Equal(s.fileMod) {
 		return s.cal, nil
 	}
 	if fi.Size() > s.maxSize() {
@@ -430,7 +438,7 @@ func (s *Source) fetch(ctx context.Context, u *url.URL) (*Calendar, error) {
 		req.SetBasicAuth(user.Username(), pass)
 	}
 	req.Header.Set("Accept", "text/calendar, */*;q=0.5")
-	if s.cal != nil {
+	if s.covered() {
 		if s.etag != "" {
 			req.Header.Set("If-None-Match", s.etag)
 		}
@@ -459,7 +467,7 @@ func (s *Source) fetch(ctx context.Context, u *url.URL) (*Calendar, error) {
 	defer resp.Body.Close()
 
 	switch {
-	case resp.StatusCode == http.StatusNotModified && s.cal != nil:
+	case resp.StatusCode == http.StatusNotModified && s.covered():
 		return s.cal, nil
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		return nil, &calendar.RetryError{
@@ -504,7 +512,7 @@ func (s *Source) parse(data []byte) (*Calendar, error) {
 
 func (s *Source) parseFrom(open func() (io.ReadCloser, error)) (*Calendar, error) {
 	s.parses++
-	cal, warnings, err := parseStream(open, Options{Name: s.Name, Floating: s.Floating})
+	cal, warnings, err := parseStream(open, Options{Name: s.Name, Floating: s.Floating, Since: s.since})
 	if err != nil {
 		return nil, err
 	}
@@ -518,6 +526,9 @@ func (s *Source) parseFrom(open func() (io.ReadCloser, error)) (*Calendar, error
 	}
 	return cal, nil
 }
+
+// covered reports whether the copy kept can answer the window being read.
+func (s *Source) covered() bool { return s.cal != nil && s.cal.Covers(s.since) }
 
 // retryAfter reads a Retry-After header: seconds or an HTTP date.
 func retryAfter(v string, now time.Time) time.Duration {
