@@ -107,8 +107,8 @@ func (p *parser) eventProps(b block) props {
 var errNoColon = errors.New("malformed content line: missing colon")
 
 // contentLine splits an unfolded content line (RFC 5545 §3.1) into its name
-// (upper-cased), parameters (names upper-cased, values unquoted, several
-// values split at commas outside quotes) and value. The parameters are
+// (upper-cased), parameters (names upper-cased, values unquoted, the values
+// of a list parameter split at commas outside quotes) and value. The parameters are
 // appended to buf, which is returned (the event's properties share one
 // buffer); the prop's Params are the ones appended.
 func contentLine(s string, buf paramList) (prop, paramList, error) {
@@ -150,8 +150,9 @@ func contentLine(s string, buf paramList) (prop, paramList, error) {
 				}
 				v, i = s[i+1:i+1+end], i+2+end
 			} else {
+				list := listParams[name]
 				j := i
-				for j < len(s) && s[j] != ',' && s[j] != ';' && s[j] != ':' {
+				for j < len(s) && (s[j] != ',' || !list) && s[j] != ';' && s[j] != ':' {
 					j++
 				}
 				v, i = s[i:j], j
@@ -176,6 +177,12 @@ func contentLine(s string, buf paramList) (prop, paramList, error) {
 	}
 	return pr, buf, nil
 }
+
+// listParams are the parameters RFC 5545 §3.2 lets hold several values,
+// separated by commas. Every other one holds one, so an unquoted comma in it
+// (which §3.2 says to quote, and exporters do not always) is part of its
+// value: `TZID=Singapore\, Kuala Lumpur`, `CN=Doe, John`.
+var listParams = map[string]bool{"MEMBER": true, "DELEGATED-TO": true, "DELEGATED-FROM": true}
 
 func isNameByte(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'

@@ -31,6 +31,46 @@ END:VEVENT`), Options{Name: "f"})
 	}
 }
 
+// TestUnquotedCommaInAParameter: RFC 5545 §3.2 says a parameter value with a
+// comma is quoted, and only MEMBER, DELEGATED-TO and DELEGATED-FROM hold
+// lists; some exporters write the escaped VTIMEZONE name unquoted on events,
+// or a "Last, First" CN. The comma is part of the one value.
+func TestUnquotedCommaInAParameter(t *testing.T) {
+	c, ws := mustParse(t, feed(`BEGIN:VTIMEZONE
+TZID:Singapore\, Kuala Lumpur
+BEGIN:STANDARD
+DTSTART:16010101T000000
+TZOFFSETFROM:+0800
+TZOFFSETTO:+0800
+END:STANDARD
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:sg
+DTSTART;TZID=Singapore\, Kuala Lumpur:20260302T090000
+DTEND;TZID=Singapore\, Kuala Lumpur:20260302T093000
+ORGANIZER;CN=Tan, Wei Ling:mailto:weiling@example.com
+ATTENDEE;CN=Doe, John;PARTSTAT=ACCEPTED;DELEGATED-FROM="mailto:a@example.com","mailto:b@example.com":mailto:john@example.com
+END:VEVENT`), Options{Name: "f"})
+	if len(ws) != 0 {
+		t.Errorf("warnings %v", ws)
+	}
+	evs := c.Expand(ts("2026-03-01T00:00:00Z"), ts("2026-03-03T00:00:00Z"))
+	if len(evs) != 1 {
+		t.Fatalf("got %d events, want 1", len(evs))
+	}
+	e := evs[0]
+	if !e.Start.Equal(ts("2026-03-02T01:00:00Z")) || e.End.Sub(e.Start) != 30*time.Minute {
+		t.Errorf("got %s to %s, want 01:00 to 01:30 UTC", e.Start, e.End)
+	}
+	names := map[string]string{}
+	for _, a := range e.Attendees {
+		names[a.Email] = a.Name
+	}
+	if names["john@example.com"] != "Doe, John" || names["weiling@example.com"] != "Tan, Wei Ling" {
+		t.Errorf("attendee names %v, want the whole CNs", names)
+	}
+}
+
 // TestAllDayTimeDuration (issue 12, class 4): an all-day event lasts whole
 // days, at least one, whatever its DURATION says in hours (RFC 5545 §3.8.2.5).
 func TestAllDayTimeDuration(t *testing.T) {
