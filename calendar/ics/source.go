@@ -39,7 +39,11 @@ const maxLoggedWarnings = 20
 //
 // It keeps the last feed it parsed: a URL is fetched with If-None-Match and
 // If-Modified-Since and a 304 reuses it without parsing again; a file is
-// re-read only when its size or modification time changed.
+// re-read only when its size or modification time changed. A parse keeps
+// what windows starting at the from of the call that made it, or later,
+// need (Options.Since): the daemon's window only moves forward, so the
+// single events of a feed's past cost no memory. A call with an earlier
+// window reads the feed again.
 //
 // A feed that fails after it once succeeded (a timeout, a 5xx, a body that is
 // no longer iCalendar, a feed grown past MaxSize) is stale, not gone: Events
