@@ -122,7 +122,7 @@ for name in normal bysetpos_x4 bysecond_x20 hourly_x200; do
   wall=$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' <<<"$line")
   kb=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' <<<"$line")
   mb=$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb * 1024 / 1e6 }')
-  warnings=$(grep -c 'ics feed warning' "$dir/$name.err" || true)
+  warnings=$(grep -c '^sideways: warning: calendar ' "$dir/$name.err" || true)
   verdict=ok
   if [ "$code" != 0 ]; then
     verdict="FAIL: exit $code"
