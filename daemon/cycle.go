@@ -54,14 +54,25 @@ const maxGenerations = 32
 // before failing is recorded.
 //
 // A cycle has CycleLimit(poll) to finish; past it, it stops with a
-// *LimitError naming what did not answer in time. A cycle the caller stops
+// *LimitError naming what did not answer in time. With a Store, cycles on the
+// same state folder run one at a time, in any process: a cycle first waits
+// for the one running to finish, within its own limit. A cycle the caller stops
 // (ctx ends: a signal) returns ctx's cause and is not recorded as a cycle.
 func (d *Daemon) Cycle(ctx context.Context) (*Result, error) {
 	at := d.Now()
 	limit := CycleLimit(d.Poll())
 	cctx, cancel := context.WithTimeoutCause(ctx, limit, &LimitError{Limit: limit})
 	defer cancel()
-	res, err := d.cycle(cctx)
+	res, err := &Result{}, error(nil)
+	if d.Store != nil {
+		var release func()
+		if release, err = d.lease(cctx, limit); err == nil {
+			defer release() // after the cycle is recorded
+		}
+	}
+	if err == nil {
+		res, err = d.cycle(cctx)
+	}
 	if err != nil && ctx.Err() != nil {
 		return res, context.Cause(ctx)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/sidewayscal/sideways/calendar"
@@ -76,6 +77,10 @@ type Daemon struct {
 	PeerBusy PeerBusyFunc
 	Now      func() time.Time
 	Logger   *slog.Logger
+
+	// holder names this daemon in the state folder's cycle lease (lease.go).
+	holderOnce sync.Once
+	holder     string
 }
 
 // PeerBusyFunc returns the busy time of each peer it can see, by email, and a

@@ -224,12 +224,10 @@ mode: report
 }
 
 // TestConcurrentRunsLogEachEventOnce: two run --once at the same moment, as
-// two processes on one state folder, both succeed, and the audit log lists
-// each event on the calendar once: when the race is close enough for Google
-// to answer 409, the loser records "already present" (until the winner's
-// write takes its place), never a second write. (Two planners that saw
-// different calendars may each propose a peer on a different day; the next
-// cycle withdraws one, as checked at the end.)
+// two processes on one state folder, both succeed; their cycles take turns
+// (the state folder's cycle lease), so each peer gets one suggestion, never
+// one from each planner, and the audit log lists each event on the calendar
+// once. The next cycle finds nothing to change.
 func TestConcurrentRunsLogEachEventOnce(t *testing.T) {
 	for trial := range 4 {
 		w := newGWorld(t, "propose")
@@ -263,10 +261,16 @@ func TestConcurrentRunsLogEachEventOnce(t *testing.T) {
 		if len(log) != live {
 			t.Errorf("trial %d: log has %d entries for %d events: %+v", trial, len(log), live, log)
 		}
+		if ours := w.ours(); len(ours) != 2 || len(ours["dana@acme.test"]) != 1 || len(ours["bo@acme.test"]) != 1 {
+			t.Errorf("trial %d: after the two runs, suggestions = %v, want one per peer", trial, ours)
+		}
 		w.now = w.now.Add(time.Minute)
 		w.sideways(true, "run", "--once")
 		if ours := w.ours(); len(ours) != 2 || len(ours["dana@acme.test"]) != 1 || len(ours["bo@acme.test"]) != 1 {
 			t.Errorf("trial %d: after one more cycle, suggestions = %v, want one per peer", trial, ours)
+		}
+		if log2 := w.sideways(true, "log", "--json"); strings.Count(log2, `"action"`) != len(log) {
+			t.Errorf("trial %d: the next cycle wrote more:\n%s", trial, log2)
 		}
 	}
 }

@@ -34,8 +34,8 @@ func openDB(t *testing.T) (*state.DB, string) {
 func TestOpenMigratesOnce(t *testing.T) {
 	db, path := openDB(t)
 	v, err := db.Version(t.Context())
-	if err != nil || v != 3 {
-		t.Fatalf("Version() = %d, %v; want 3", v, err)
+	if err != nil || v != 4 {
+		t.Fatalf("Version() = %d, %v; want 4", v, err)
 	}
 	if err := db.RecordCycle(t.Context(), state.Cycle{OK: true}); err != nil {
 		t.Fatal(err)
