@@ -23,12 +23,11 @@ const leaseMargin = 30 * time.Second
 // counts against the cycle's own limit; a lease whose holder died runs out.
 func (d *Daemon) lease(ctx context.Context, limit time.Duration) (release func(), err error) {
 	d.holderOnce.Do(func() {
-		host, _ := os.Hostname()
-		d.holder = fmt.Sprintf("sideways pid %d on %s#%s", os.Getpid(), host, rand.Text()[:8])
+		d.holder = fmt.Sprintf("sideways pid %d on %s#%s", os.Getpid(), hostname(), rand.Text()[:8])
 	})
 	waited := false
 	for {
-		other, err := d.Store.AcquireCycle(ctx, d.holder, limit+leaseMargin)
+		other, err := d.Store.AcquireCycle(ctx, d.holder, limit+leaseMargin, holderGone)
 		if err != nil {
 			return nil, err
 		}
@@ -50,4 +49,25 @@ func (d *Daemon) lease(ctx context.Context, limit time.Duration) (release func()
 		case <-time.After(leasePoll):
 		}
 	}
+}
+
+// holderGone reports whether the holder of a lease is a process of this
+// machine that has ended: a sideways killed mid-cycle (and restarted by its
+// service) need not wait for its lease to run out.
+func holderGone(holder string) bool {
+	var pid int
+	var host string
+	who, _, _ := strings.Cut(holder, "#")
+	if n, err := fmt.Sscanf(who, "sideways pid %d on %s", &pid, &host); n != 2 || err != nil {
+		return false
+	}
+	return host == hostname() && pid != os.Getpid() && !processAlive(pid)
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" || strings.ContainsAny(h, " #") {
+		return "this machine" // never matches a parsed host: no lease is taken over
+	}
+	return h
 }

@@ -3,6 +3,9 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +15,7 @@ import (
 // cycle holds the lease writes nothing until that one finishes, then runs.
 func TestCyclesTakeTurns(t *testing.T) {
 	w := newWorld(t, "propose")
-	if other, err := w.db.AcquireCycle(t.Context(), "sideways pid 1 on elsewhere#x", time.Minute); err != nil || other != "" {
+	if other, err := w.db.AcquireCycle(t.Context(), "sideways pid 1 on elsewhere#x", time.Minute, nil); err != nil || other != "" {
 		t.Fatalf("AcquireCycle = %q, %v", other, err)
 	}
 	done := make(chan error, 1)
@@ -39,7 +42,7 @@ func TestCyclesTakeTurns(t *testing.T) {
 		t.Errorf("after the other cycle finished: %v", w.cal.All())
 	}
 	// The lease is given back: the next cycle does not wait.
-	if other, err := w.db.AcquireCycle(t.Context(), "probe", time.Minute); err != nil || other != "" {
+	if other, err := w.db.AcquireCycle(t.Context(), "probe", time.Minute, nil); err != nil || other != "" {
 		t.Errorf("after the cycle, AcquireCycle = %q, %v; want the lease free", other, err)
 	}
 }
@@ -49,7 +52,7 @@ func TestCyclesTakeTurns(t *testing.T) {
 func TestCycleWaitsWithinItsLimit(t *testing.T) {
 	w := newWorld(t, "propose")
 	w.d.Engine.Config().Poll = time.Second // a limit of half a second
-	if _, err := w.db.AcquireCycle(t.Context(), "sideways pid 1 on elsewhere#x", time.Hour); err != nil {
+	if _, err := w.db.AcquireCycle(t.Context(), "sideways pid 1 on elsewhere#x", time.Hour, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, err := w.d.Cycle(context.Background())
@@ -62,5 +65,33 @@ func TestCycleWaitsWithinItsLimit(t *testing.T) {
 	}
 	if c, err := w.db.LastCycle(t.Context()); err != nil || c == nil || c.OK {
 		t.Errorf("last cycle %+v, %v; want a failed one recorded", c, err)
+	}
+}
+
+// TestLeaseOfAnEndedProcess: a lease held by a sideways of this machine whose
+// process has ended (killed mid-cycle) is taken over at once, not waited for.
+func TestLeaseOfAnEndedProcess(t *testing.T) {
+	if _, err := exec.LookPath("true"); err != nil {
+		t.Skip("no true(1) to start and end a process")
+	}
+	w := newWorld(t, "propose")
+	w.d.Engine.Config().Poll = time.Second // waiting would fail the cycle
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	holder := fmt.Sprintf("sideways pid %d on %s#x", ended.Process.Pid, hostname())
+	if _, err := w.db.AcquireCycle(t.Context(), holder, time.Hour, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Cycle(context.Background()); err != nil {
+		t.Fatalf("cycle after the holder ended: %v", err)
+	}
+	// A live holder (this very process, another daemon in it) is waited for.
+	if _, err := w.db.AcquireCycle(t.Context(), fmt.Sprintf("sideways pid %d on %s#y", os.Getpid(), hostname()), time.Hour, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Cycle(context.Background()); err == nil {
+		t.Error("a cycle ran while a live process held the lease")
 	}
 }

@@ -10,7 +10,7 @@ func TestCycleLease(t *testing.T) {
 	ctx := t.Context()
 	acquire := func(holder string, ttl time.Duration, want string) {
 		t.Helper()
-		got, err := db.AcquireCycle(ctx, holder, ttl)
+		got, err := db.AcquireCycle(ctx, holder, ttl, func(h string) bool { return h == "gone" })
 		if err != nil || got != want {
 			t.Fatalf("AcquireCycle(%s) = %q, %v; want %q", holder, got, err, want)
 		}
@@ -37,4 +37,11 @@ func TestCycleLease(t *testing.T) {
 	acquire("dead", -time.Second, "")
 	acquire("a", time.Minute, "")
 	acquire("dead", time.Minute, "a")
+
+	// A holder the caller knows is gone (its process ended) holds nothing.
+	if err := db.ReleaseCycle(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	acquire("gone", time.Hour, "")
+	acquire("a", time.Minute, "")
 }
