@@ -6,11 +6,9 @@ import (
 	"time"
 )
 
-// TestEscapedTZID (issue 12, class 1): a VTIMEZONE's TZID is TEXT (RFC 5545
-// §3.8.3.1), so Outlook 2007's "Singapore\, Kuala Lumpur" is the zone events
-// name in quotes; its times are not read as UTC.
-func TestEscapedTZID(t *testing.T) {
-	c, ws := mustParse(t, feed(`BEGIN:VTIMEZONE
+// singapore is Outlook 2007's VTIMEZONE for Singapore, its TZID a TEXT value
+// with an escaped comma.
+const singapore = `BEGIN:VTIMEZONE
 TZID:Singapore\, Kuala Lumpur
 BEGIN:STANDARD
 DTSTART:16010101T000000
@@ -18,7 +16,13 @@ TZOFFSETFROM:+0800
 TZOFFSETTO:+0800
 END:STANDARD
 END:VTIMEZONE
-BEGIN:VEVENT
+`
+
+// TestEscapedTZID (issue 12, class 1): a VTIMEZONE's TZID is TEXT (RFC 5545
+// §3.8.3.1), so Outlook 2007's "Singapore\, Kuala Lumpur" is the zone events
+// name in quotes; its times are not read as UTC.
+func TestEscapedTZID(t *testing.T) {
+	c, ws := mustParse(t, feed(singapore+`BEGIN:VEVENT
 UID:sg
 DTSTART;TZID="Singapore, Kuala Lumpur":20260302T090000
 END:VEVENT`), Options{Name: "f"})
@@ -36,15 +40,7 @@ END:VEVENT`), Options{Name: "f"})
 // lists; some exporters write the escaped VTIMEZONE name unquoted on events,
 // or a "Last, First" CN. The comma is part of the one value.
 func TestUnquotedCommaInAParameter(t *testing.T) {
-	c, ws := mustParse(t, feed(`BEGIN:VTIMEZONE
-TZID:Singapore\, Kuala Lumpur
-BEGIN:STANDARD
-DTSTART:16010101T000000
-TZOFFSETFROM:+0800
-TZOFFSETTO:+0800
-END:STANDARD
-END:VTIMEZONE
-BEGIN:VEVENT
+	c, ws := mustParse(t, feed(singapore+`BEGIN:VEVENT
 UID:sg
 DTSTART;TZID=Singapore\, Kuala Lumpur:20260302T090000
 DTEND;TZID=Singapore\, Kuala Lumpur:20260302T093000
