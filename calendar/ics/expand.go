@@ -40,58 +40,70 @@ func (c *Calendar) Occurrences(from, to time.Time) ([]calendar.Event, []Warning)
 	w := c.window(from, to)
 	// The occurrences are gathered as small references and made into
 	// calendar.Events once, in a slice of their exact number: growing a slice
-	// of Events by appending leaves several times their size in garbage.
-	var out []occRef
-	c.cheapestFirst(from, to, func(m *vevent) {
+	// of Events by appending leaves several times their size in garbage. Nor
+	// do the references grow one slice: the single events, most of a feed,
+	// get one made with room for all of them, and each series one of its own,
+	// made once its instances are known (see vevent.expand).
+	plain, series := c.cheapestFirst(from, to)
+	singles := make([]occRef, 0, c.singlesIn(w, plain))
+	expand := func(m *vevent) {
 		var ovs map[int64]*vevent
 		var future []*vevent
 		if m.uid != "" {
 			ovs, future = c.overrides[m.uid], c.future[m.uid]
 		}
-		start := len(out)
-		x.capped = recur.Kept
-		out = m.expand(w, ovs, future, out, x)
-		if m.recurring() {
-			x.series = append(x.series, segment{m: m, start: start, n: len(out) - start, cut: x.capped})
-			x.kept += len(out) - start
-			if x.kept > limits.FeedInstances {
-				out = x.share(out)
-			}
+		if !m.recurring() {
+			singles = m.expand(w, ovs, future, singles, x)
+			return
 		}
-	})
+		x.capped = recur.Kept
+		refs := m.expand(w, ovs, future, nil, x)
+		x.series = append(x.series, segment{m: m, refs: refs, cut: x.capped})
+		x.kept += len(refs)
+		if x.kept > limits.FeedInstances {
+			x.share()
+		}
+	}
+	for _, m := range plain {
+		expand(m)
+	}
+	for _, m := range series {
+		expand(m)
+	}
 	x.finish()
+	var overrides []occRef
 	for _, byID := range c.overrides {
 		for _, o := range byID {
 			if w.overlaps(o.st.date, o.st.t, o.st.t.Add(o.dur)) {
-				out = append(out, o.instance(o, o.st.t, o.dur, o.ov.recurID))
+				overrides = append(overrides, o.instance(o, o.st.t, o.dur, o.ov.recurID))
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b occRef) int {
-		return cmp.Or(a.start.Compare(b.start), cmp.Compare(a.m.uid, b.m.uid), a.recurID.Compare(b.recurID))
-	})
-	evs := make([]calendar.Event, len(out))
-	for i, r := range out {
-		evs[i] = r.event(c.name)
+	parts := make([][]occRef, 0, len(x.series)+2)
+	parts = append(parts, singles)
+	for _, s := range x.series {
+		parts = append(parts, s.refs)
 	}
+	parts = append(parts, overrides)
+	evs := merge(parts, func(r occRef) calendar.Event { return r.event(c.name) })
 	return evs, x.warns
 }
 
-// cheapestFirst calls fn with the masters in the order to expand them: those
+// cheapestFirst returns the masters in the order to expand them: those
 // without rules (single events, RDATE-only series), then series by the work
 // their rules are expected to take, so that a spent work budget cuts the most
 // expensive series, wherever they stand in the feed. Only the series are
 // sorted: a feed is mostly single events.
-func (c *Calendar) cheapestFirst(from, to time.Time, fn func(*vevent)) {
+func (c *Calendar) cheapestFirst(from, to time.Time) (plain, series []*vevent) {
 	type costed struct {
 		m    *vevent
 		cost float64
 	}
 	wfrom, wto := wallOf(from), wallOf(to)
-	var series []costed
+	var rules []costed
 	for _, m := range c.masters {
 		if m.rec == nil || len(m.rec.rules) == 0 && len(m.rec.exrules) == 0 {
-			fn(m)
+			plain = append(plain, m)
 			continue
 		}
 		s := costed{m: m}
@@ -101,12 +113,26 @@ func (c *Calendar) cheapestFirst(from, to time.Time, fn func(*vevent)) {
 		for _, r := range m.rec.exrules {
 			s.cost += r.Cost(wfrom, wto)
 		}
-		series = append(series, s)
+		rules = append(rules, s)
 	}
-	slices.SortStableFunc(series, func(a, b costed) int { return cmp.Compare(a.cost, b.cost) })
-	for _, s := range series {
-		fn(s.m)
+	slices.SortStableFunc(rules, func(a, b costed) int { return cmp.Compare(a.cost, b.cost) })
+	series = make([]*vevent, len(rules))
+	for i, s := range rules {
+		series[i] = s.m
 	}
+	return plain, series
+}
+
+// singlesIn is at least how many occurrences the single events among plain
+// (the masters without rules) have in w: one for each that overlaps it.
+func (c *Calendar) singlesIn(w window, plain []*vevent) int {
+	n := 0
+	for _, m := range plain {
+		if !m.recurring() && w.overlaps(m.st.date, m.st.t, m.st.t.Add(m.dur)) {
+			n++
+		}
+	}
+	return n
 }
 
 // expansion is the state of one Occurrences call: its budget, the share each
@@ -118,7 +144,7 @@ type expansion struct {
 	// once the feed's series have had to share FeedInstances.
 	level  int
 	feed   string
-	series []segment // each recurring master's occurrences in out
+	series []segment // each recurring master's occurrences
 	kept   int       // their sum
 	warns  []Warning
 	// feedCuts counts the rules cut because the feed's work budget was spent;
@@ -128,11 +154,11 @@ type expansion struct {
 	capped recur.InstanceCut
 }
 
-// segment is where one series' occurrences are in the output.
+// segment is one series' occurrences.
 type segment struct {
-	m        *vevent
-	start, n int
-	cut      recur.InstanceCut
+	m    *vevent
+	refs []occRef
+	cut  recur.InstanceCut
 }
 
 // capAt records that the series being expanded kept max instances and lost
@@ -180,11 +206,11 @@ func (x *expansion) finish() {
 		switch s.cut {
 		case recur.RuleCapped:
 			x.warn(s.m, "RRULE", firstRule(s.m), "cut at %s instances in the window (the per-rule limit); later instances are left out",
-				thousands(s.n))
+				thousands(len(s.refs)))
 		case recur.Shared:
 			x.warn(s.m, "RRULE", firstRule(s.m), "cut at %s instances: the feed's series have more than %s instances in the window "+
 				"(the per-feed limit), and the biggest are cut to a common number; later instances are left out",
-				thousands(s.n), thousands(x.limits.FeedInstances))
+				thousands(len(s.refs)), thousands(x.limits.FeedInstances))
 		}
 	}
 	slices.SortStableFunc(x.warns, func(a, b Warning) int { return a.Line - b.Line })
@@ -196,34 +222,84 @@ func (x *expansion) finish() {
 
 // share cuts the biggest series so that together they keep at most 7/8 of
 // FeedInstances (leaving room for the next ones), each keeping its earliest
-// instances, and lowers level so later series are cut alike. out is compacted
-// in place.
-func (x *expansion) share(out []occRef) []occRef {
+// instances, and lowers level so later series are cut alike. A cut series'
+// instances are copied, so what it loses is garbage at once.
+func (x *expansion) share() {
 	counts := make([]int, len(x.series))
 	for i, s := range x.series {
-		counts[i] = s.n
+		counts[i] = len(s.refs)
 	}
 	level := recur.Share(counts, x.limits.FeedInstances/8*7)
 	x.level = min(x.level, level)
-	wr, rd := 0, 0
 	x.kept = 0
 	for i := range x.series {
 		s := &x.series[i]
-		wr += copy(out[wr:], out[rd:s.start])
-		seg := out[s.start : s.start+s.n]
-		rd = s.start + s.n
-		if s.n > level {
-			slices.SortFunc(seg, func(a, b occRef) int { return a.start.Compare(b.start) })
+		if len(s.refs) > level {
+			slices.SortFunc(s.refs, func(a, b occRef) int { return a.start.Compare(b.start) })
 			s.cut = recur.Shared
-			seg = seg[:level]
+			s.refs = slices.Clone(s.refs[:level])
 		}
-		s.start, s.n = wr, len(seg)
-		wr += copy(out[wr:], seg)
-		x.kept += s.n
+		x.kept += len(s.refs)
 	}
-	wr += copy(out[wr:], out[rd:])
-	clear(out[wr:])
-	return out[:wr]
+}
+
+// merge makes the occurrences of parts, each sorted here by start, UID and
+// recurrence id, into one slice in that order, made once: a tie is taken
+// from the earlier part, as one stable sort of the parts one after the other
+// would have it.
+func merge(parts [][]occRef, event func(occRef) calendar.Event) []calendar.Event {
+	byStart := func(a, b occRef) int {
+		return cmp.Or(a.start.Compare(b.start), cmp.Compare(a.m.uid, b.m.uid), a.recurID.Compare(b.recurID))
+	}
+	n := 0
+	for _, p := range parts {
+		slices.SortStableFunc(p, byStart)
+		n += len(p)
+	}
+	// A heap of the parts not yet used up, by their next occurrence, then by
+	// their place.
+	h := make([]int, 0, len(parts))
+	less := func(i, j int) bool {
+		if c := byStart(parts[h[i]][0], parts[h[j]][0]); c != 0 {
+			return c < 0
+		}
+		return h[i] < h[j]
+	}
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(h) && less(l, m) {
+				m = l
+			}
+			if r := l + 1; r < len(h) && less(r, m) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	for i, p := range parts {
+		if len(p) > 0 {
+			h = append(h, i)
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	evs := make([]calendar.Event, n)
+	for k := range evs {
+		p := h[0]
+		evs[k] = event(parts[p][0])
+		if parts[p] = parts[p][1:]; len(parts[p]) == 0 {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+	return evs
 }
 
 // firstRule is the text of a series' first RRULE, "" when it has only RDATEs.
@@ -392,6 +468,9 @@ func (v *vevent) expand(w window, ovs map[int64]*vevent, future []*vevent, out [
 	// over an RDATE's).
 	slices.SortStableFunc(insts, func(a, b inst) int { return a.t.Compare(b.t) })
 
+	// The series' own slice (see Occurrences), made once: at most its
+	// instances, at most its share.
+	out = slices.Grow(out, min(len(insts), x.level))
 	emitted := 0
 	for i, in := range insts {
 		k := in.t.UnixNano()
