@@ -2,6 +2,7 @@ package ics
 
 import (
 	"cmp"
+	"container/heap"
 	"fmt"
 	"slices"
 	"strconv"
@@ -248,58 +249,55 @@ func (x *expansion) share() {
 // from the earlier part, as one stable sort of the parts one after the other
 // would have it.
 func merge(parts [][]occRef, event func(occRef) calendar.Event) []calendar.Event {
-	byStart := func(a, b occRef) int {
-		return cmp.Or(a.start.Compare(b.start), cmp.Compare(a.m.uid, b.m.uid), a.recurID.Compare(b.recurID))
-	}
 	n := 0
-	for _, p := range parts {
+	h := &cursors{parts: parts}
+	for i, p := range parts {
 		slices.SortStableFunc(p, byStart)
 		n += len(p)
-	}
-	// A heap of the parts not yet used up, by their next occurrence, then by
-	// their place.
-	h := make([]int, 0, len(parts))
-	less := func(i, j int) bool {
-		if c := byStart(parts[h[i]][0], parts[h[j]][0]); c != 0 {
-			return c < 0
-		}
-		return h[i] < h[j]
-	}
-	down := func(i int) {
-		for {
-			l, m := 2*i+1, i
-			if l < len(h) && less(l, m) {
-				m = l
-			}
-			if r := l + 1; r < len(h) && less(r, m) {
-				m = r
-			}
-			if m == i {
-				return
-			}
-			h[i], h[m] = h[m], h[i]
-			i = m
-		}
-	}
-	for i, p := range parts {
 		if len(p) > 0 {
-			h = append(h, i)
+			h.next = append(h.next, i)
 		}
 	}
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		down(i)
-	}
+	heap.Init(h)
 	evs := make([]calendar.Event, n)
 	for k := range evs {
-		p := h[0]
+		p := h.next[0]
 		evs[k] = event(parts[p][0])
 		if parts[p] = parts[p][1:]; len(parts[p]) == 0 {
-			h[0] = h[len(h)-1]
-			h = h[:len(h)-1]
+			heap.Pop(h)
+		} else {
+			heap.Fix(h, 0)
 		}
-		down(0)
 	}
 	return evs
+}
+
+// byStart orders occurrences by start, then UID, then recurrence id.
+func byStart(a, b occRef) int {
+	return cmp.Or(a.start.Compare(b.start), cmp.Compare(a.m.uid, b.m.uid), a.recurID.Compare(b.recurID))
+}
+
+// cursors is a heap (container/heap) of the parts merge has not used up, by
+// their next occurrence, then by their place.
+type cursors struct {
+	parts [][]occRef
+	next  []int // indexes into parts
+}
+
+func (h *cursors) Len() int { return len(h.next) }
+func (h *cursors) Less(i, j int) bool {
+	a, b := h.next[i], h.next[j]
+	if c := byStart(h.parts[a][0], h.parts[b][0]); c != 0 {
+		return c < 0
+	}
+	return a < b
+}
+func (h *cursors) Swap(i, j int) { h.next[i], h.next[j] = h.next[j], h.next[i] }
+func (h *cursors) Push(x any)    { h.next = append(h.next, x.(int)) }
+func (h *cursors) Pop() any {
+	x := h.next[len(h.next)-1]
+	h.next = h.next[:len(h.next)-1]
+	return x
 }
 
 // firstRule is the text of a series' first RRULE, "" when it has only RDATEs.
