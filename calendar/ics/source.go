@@ -85,11 +85,8 @@ type Source struct {
 	fileSize     int64
 	fileMod      time.Time
 	cacheTried   bool
-	// since is the start of the window being read: a parse keeps what
-	// windows from then on need (Options.Since).
-	since  time.Time
-	stale  *StaleError
-	parses int // for tests: how many bodies were parsed
+	stale        *StaleError
+	parses       int // for tests: how many bodies were parsed
 	// warned holds the expansion warnings logged for warnedCal.
 	warnedCal *Calendar
 	warned    map[string]bool
@@ -279,18 +276,17 @@ func (s *Source) tooLarge() error {
 func (s *Source) load(ctx context.Context, from time.Time) (*Calendar, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.since = from
 	u, isURL := s.url()
 	if isURL && s.cal == nil && s.Cache != nil && !s.cacheTried {
 		s.cacheTried = true
-		s.loadCache(ctx)
+		s.loadCache(ctx, from)
 	}
 	var cal *Calendar
 	var err error
 	if isURL {
-		cal, err = s.fetch(ctx, u)
+		cal, err = s.fetch(ctx, u, from)
 	} else {
-		cal, err = s.readFile()
+		cal, err = s.readFile(from)
 	}
 	if err == nil {
 		s.stale = nil
@@ -311,7 +307,7 @@ func (s *Source) load(ctx context.Context, from time.Time) (*Calendar, error) {
 }
 
 // loadCache takes the last good copy from the Cache, if there is one.
-func (s *Source) loadCache(ctx context.Context) {
+func (s *Source) loadCache(ctx context.Context, from time.Time) {
 	e, err := s.Cache.Load(ctx, s.CacheKey())
 	if err != nil {
 		s.logger().Warn("ics feed cache unreadable", "feed", s.name(), "err", err)
@@ -320,7 +316,7 @@ func (s *Source) loadCache(ctx context.Context) {
 	if e == nil {
 		return
 	}
-	cal, err := s.parse(e.Body)
+	cal, err := s.parse(e.Body, from)
 	if err != nil {
 		s.logger().Warn("ics feed cache holds an unusable copy", "feed", s.name(), "err", err)
 		return
@@ -328,19 +324,19 @@ func (s *Source) loadCache(ctx context.Context) {
 	s.cal, s.etag, s.lastModified, s.fetched = cal, e.ETag, e.LastModified, e.Fetched
 }
 
-func (s *Source) readFile() (*Calendar, error) {
+func (s *Source) readFile(from time.Time) (*Calendar, error) {
 	fi, err := os.Stat(s.Location)
 	if err != nil {
 		return nil, fmt.Errorf("read feed %s: %w", s.name(), err)
 	}
-	if s.covered() && fi.Size() == s.fileSize && fi.ModTime().Equal(s.fileMod) {
+	if s.covers(from) && fi.Size() == s.fileSize && fi.ModTime().Equal(s.fileMod) {
 		return s.cal, nil
 	}
 	if fi.Size() > s.maxSize() {
 		return nil, s.tooLarge()
 	}
 	// The file is streamed (twice: see parseStream), never read whole.
-	cal, err := s.parseFrom(func() (io.ReadCloser, error) {
+	cal, err := s.parseFrom(from, func() (io.ReadCloser, error) {
 		f, err := os.Open(s.Location)
 		if err != nil {
 			return nil, err
@@ -425,7 +421,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-func (s *Source) fetch(ctx context.Context, u *url.URL) (*Calendar, error) {
+func (s *Source) fetch(ctx context.Context, u *url.URL, from time.Time) (*Calendar, error) {
 	fail := func(err error) error {
 		return fmt.Errorf("fetch feed %s (%s): %w", s.name(), s.Redacted(), err)
 	}
@@ -442,7 +438,7 @@ func (s *Source) fetch(ctx context.Context, u *url.URL) (*Calendar, error) {
 		req.SetBasicAuth(user.Username(), pass)
 	}
 	req.Header.Set("Accept", "text/calendar, */*;q=0.5")
-	if s.covered() {
+	if s.covers(from) {
 		if s.etag != "" {
 			req.Header.Set("If-None-Match", s.etag)
 		}
@@ -471,7 +467,7 @@ func (s *Source) fetch(ctx context.Context, u *url.URL) (*Calendar, error) {
 	defer resp.Body.Close()
 
 	switch {
-	case resp.StatusCode == http.StatusNotModified && s.covered():
+	case resp.StatusCode == http.StatusNotModified && s.covers(from):
 		return s.cal, nil
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		return nil, &calendar.RetryError{
@@ -494,7 +490,7 @@ func (s *Source) fetch(ctx context.Context, u *url.URL) (*Calendar, error) {
 	} else if err != nil {
 		return nil, &calendar.RetryError{Err: fail(err)}
 	}
-	cal, err := s.parse(data)
+	cal, err := s.parse(data, from)
 	if err != nil {
 		return nil, err
 	}
@@ -510,13 +506,15 @@ func (s *Source) fetch(ctx context.Context, u *url.URL) (*Calendar, error) {
 	return cal, nil
 }
 
-func (s *Source) parse(data []byte) (*Calendar, error) {
-	return s.parseFrom(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+func (s *Source) parse(data []byte, from time.Time) (*Calendar, error) {
+	return s.parseFrom(from, func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 }
 
-func (s *Source) parseFrom(open func() (io.ReadCloser, error)) (*Calendar, error) {
+// parseFrom parses the feed open reads, keeping what windows starting at
+// from or later need (Options.Since).
+func (s *Source) parseFrom(from time.Time, open func() (io.ReadCloser, error)) (*Calendar, error) {
 	s.parses++
-	cal, warnings, err := parseStream(open, Options{Name: s.Name, Floating: s.Floating, Since: s.since})
+	cal, warnings, err := parseStream(open, Options{Name: s.Name, Floating: s.Floating, Since: from})
 	if err != nil {
 		return nil, err
 	}
@@ -531,8 +529,8 @@ func (s *Source) parseFrom(open func() (io.ReadCloser, error)) (*Calendar, error
 	return cal, nil
 }
 
-// covered reports whether the copy kept can answer the window being read.
-func (s *Source) covered() bool { return s.cal != nil && s.cal.Covers(s.since) }
+// covers reports whether the copy kept can answer a window starting at from.
+func (s *Source) covers(from time.Time) bool { return s.cal != nil && s.cal.Covers(from) }
 
 // retryAfter reads a Retry-After header: seconds or an HTTP date.
 func retryAfter(v string, now time.Time) time.Duration {
